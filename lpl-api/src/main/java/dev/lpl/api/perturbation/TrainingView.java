@@ -1,0 +1,84 @@
+package dev.lpl.api.perturbation;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A read-only view of the training state that a {@link Perturbation} may use: the training class
+ * counts, the position in the schedule and the manager of the current step.
+ *
+ * <p>Arrays created on {@link #manager()} are freed at the end of the step; a perturbation must
+ * create its temporaries there (never on a longer-lived manager) so native memory stays flat.
+ */
+public final class TrainingView {
+
+    private final long[] classCounts;
+    private final int epoch;
+    private final int totalEpochs;
+    private final NDManager manager;
+
+    /**
+     * Creates a view.
+     *
+     * @param classCounts the training count {@code n_c} of every class (length C)
+     * @param epoch the current epoch, 0-based
+     * @param totalEpochs the number of epochs of the run
+     * @param manager the manager of the current step
+     */
+    public TrainingView(long[] classCounts, int epoch, int totalEpochs, NDManager manager) {
+        this.classCounts = requireNonNull(classCounts, "classCounts is null").clone();
+        if (epoch < 0 || totalEpochs < 1 || epoch > totalEpochs) {
+            throw new IllegalArgumentException(
+                    "epoch " + epoch + " outside [0, " + totalEpochs + "]");
+        }
+        this.epoch = epoch;
+        this.totalEpochs = totalEpochs;
+        this.manager = requireNonNull(manager, "manager is null");
+    }
+
+    /**
+     * Returns the number of classes C.
+     *
+     * @return C
+     */
+    public int numClasses() {
+        return classCounts.length;
+    }
+
+    /**
+     * Returns the training count of every class.
+     *
+     * @return a copy of {@code n_c}, length C
+     */
+    public long[] classCounts() {
+        return classCounts.clone();
+    }
+
+    /**
+     * Returns the current epoch.
+     *
+     * @return the 0-based epoch
+     */
+    public int epoch() {
+        return epoch;
+    }
+
+    /**
+     * Returns the number of epochs of the run.
+     *
+     * @return the total number of epochs
+     */
+    public int totalEpochs() {
+        return totalEpochs;
+    }
+
+    /**
+     * Returns the manager of the current step, closed when the step ends.
+     *
+     * @return the step's manager
+     */
+    public NDManager manager() {
+        return manager;
+    }
+}
