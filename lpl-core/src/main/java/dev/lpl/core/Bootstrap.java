@@ -1,0 +1,94 @@
+package dev.lpl.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import dev.lpl.core.config.ConfigLoader;
+import dev.lpl.core.plugin.LoadedPlugins;
+import dev.lpl.core.plugin.PluginModule;
+import dev.lpl.core.plugin.PluginRegistry;
+import dev.lpl.core.run.RunFactory;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The entry point of the framework: discovers plugins (class path and plugin directories), builds
+ * the Guice injector, and hands out the registry, the configuration loader and the run factory.
+ */
+public final class Bootstrap {
+
+    private final LoadedPlugins plugins;
+    private final Injector injector;
+
+    private Bootstrap(LoadedPlugins plugins) {
+        this.plugins = plugins;
+        this.injector = Guice.createInjector(Stage.PRODUCTION, new PluginModule(plugins));
+    }
+
+    /**
+     * Starts the framework.
+     *
+     * @param pluginDirectories directories of plugin jars (may be empty)
+     * @return the framework
+     */
+    public static Bootstrap start(List<Path> pluginDirectories) {
+        return new Bootstrap(LoadedPlugins.discover(requireNonNull(pluginDirectories, "pluginDirectories is null")));
+    }
+
+    /**
+     * Starts the framework with given plugins (tests).
+     *
+     * @param plugins the plugins
+     * @return the framework
+     */
+    public static Bootstrap of(LoadedPlugins plugins) {
+        return new Bootstrap(plugins);
+    }
+
+    /**
+     * Returns the discovered plugins.
+     *
+     * @return the plugins
+     */
+    public LoadedPlugins plugins() {
+        return plugins;
+    }
+
+    /**
+     * Returns the named factories.
+     *
+     * @return the registry
+     */
+    public PluginRegistry registry() {
+        return injector.getInstance(PluginRegistry.class);
+    }
+
+    /**
+     * Returns a loader for configurations, seeing every plugin's {@code reference.conf}.
+     *
+     * @return the loader
+     */
+    public ConfigLoader configLoader() {
+        return new ConfigLoader(plugins.classLoader());
+    }
+
+    /**
+     * Returns the run factory.
+     *
+     * @return the factory
+     */
+    public RunFactory runFactory() {
+        return injector.getInstance(RunFactory.class);
+    }
+
+    /**
+     * Returns the injector.
+     *
+     * @return the injector
+     */
+    public Injector injector() {
+        return injector;
+    }
+}

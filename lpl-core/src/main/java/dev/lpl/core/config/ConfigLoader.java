@@ -1,0 +1,143 @@
+package dev.lpl.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueFactory;
+import dev.lpl.api.LplException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads a run configuration: the defaults of every module ({@code reference.conf} files on the
+ * class path, under {@code lpl}), then an optional experiment file, then {@code key=value}
+ * overrides, and checks every key the user wrote against the defaults ({@link StrictKeys}).
+ *
+ * <p>User keys are relative to {@code lpl}: an experiment file says {@code method.type = lpl} and
+ * an override {@code --set method.type=lpl}.
+ */
+public final class ConfigLoader {
+
+    /** The root namespace of every lpl key in {@code reference.conf}. */
+    public static final String ROOT = "lpl";
+
+    private final ClassLoader classLoader;
+
+    /**
+     * Creates a loader that reads the {@code reference.conf} files visible to a class loader.
+     *
+     * @param classLoader the class loader of the application and its plugins
+     */
+    public ConfigLoader(ClassLoader classLoader) {
+        this.classLoader = requireNonNull(classLoader, "classLoader is null");
+    }
+
+    /**
+     * Returns the merged defaults of every module, below {@code lpl}.
+     *
+     * @return the defaults
+     */
+    public Config defaults() {
+        Config reference = ConfigFactory.parseResources(
+                classLoader, "reference.conf", ConfigParseOptions.defaults().setClassLoader(classLoader));
+        try {
+            return reference.resolve().getConfig(ROOT);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the reference.conf files on the class path are broken", e);
+        }
+    }
+
+    /**
+     * Loads and validates a configuration.
+     *
+     * @param experimentFile an experiment file (HOCON, JSON or properties), or null
+     * @param overrides {@code key=value} strings, applied in order after the file
+     * @return the validated configuration below {@code lpl}, defaults merged
+     * @throws LplException on a missing or malformed file, a malformed override, or an unknown key
+     */
+    public RunConfig load(Path experimentFile, List<String> overrides) {
+        Config defaults = defaults();
+        Config user = ConfigFactory.empty();
+        List<String> sources = new ArrayList<>();
+        if (experimentFile != null) {
+            user = parseFile(experimentFile);
+            sources.add(experimentFile.toString());
+        }
+        for (String override : overrides) {
+            user = parseOverride(override).withFallback(user);
+            sources.add("--set " + override);
+        }
+        StrictKeys.check(user, defaults);
+        Config merged;
+        try {
+            merged = user.withFallback(defaults).resolve(ConfigResolveOptions.defaults());
+        } catch (ConfigException e) {
+            throw new LplException("configuration cannot be resolved: " + e.getMessage(), e);
+        }
+        return new RunConfig(merged, user, sources);
+    }
+
+    private static Config parseFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new LplException(
+                    "experiment file " + file + " does not exist; check the path given to -c");
+        }
+        try {
+            Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            // Accept files written with the full "lpl { ... }" prefix as well as relative ones.
+            if (parsed.root().keySet().equals(java.util.Set.of(ROOT))) {
+                parsed = parsed.getConfig(ROOT);
+            }
+            return parsed;
+        } catch (ConfigException.Parse e) {
+            throw new LplException("experiment file " + file + " is not valid HOCON: " + e.getMessage(), e);
+        } catch (ConfigException e) {
+            throw new LplException("experiment file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses one {@code key=value} override. The value is read as a HOCON value (numbers, booleans,
+     * lists, quoted strings); anything that does not parse as one is taken as a plain string, so
+     * {@code data.path=/data/my images} works without quotes.
+     *
+     * @param override the override
+     * @return a configuration holding it
+     */
+    static Config parseOverride(String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new LplException(
+                    "malformed override '" + override + "': write --set key=value, e.g. --set training.epochs=5");
+        }
+        String key = override.substring(0, eq).trim();
+        String value = override.substring(eq + 1).trim();
+        if (key.startsWith(ROOT + ".")) {
+            key = key.substring(ROOT.length() + 1);
+        }
+        try {
+            ConfigUtil.splitPath(key);
+        } catch (ConfigException e) {
+            throw new LplException("malformed key '" + key + "' in --set " + override
+                    + ": use dotted kebab-case keys such as method.lpl.detach", e);
+        }
+        try {
+            Config parsed = ConfigFactory.parseString(
+                    key + " = " + value, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
+            if (parsed.hasPathOrNull(key)) {
+                return parsed;
+            }
+        } catch (ConfigException e) {
+            // not a HOCON value: take it as a string below
+        }
+        return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value));
+    }
+}

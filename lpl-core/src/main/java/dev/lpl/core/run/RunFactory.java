@@ -1,0 +1,224 @@
+package dev.lpl.core.run;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import dev.lpl.api.LplException;
+import dev.lpl.api.Seeds;
+import dev.lpl.api.Settings;
+import dev.lpl.api.data.DatasetContext;
+import dev.lpl.api.data.DatasetFactory;
+import dev.lpl.api.data.ImageDataset;
+import dev.lpl.api.data.ImageSet;
+import dev.lpl.api.model.ClassifierBlock;
+import dev.lpl.api.model.HeadType;
+import dev.lpl.api.model.KaimingNormalInitializer;
+import dev.lpl.api.model.ModelFactory;
+import dev.lpl.api.model.ModelSpec;
+import dev.lpl.api.perturbation.Perturbation;
+import dev.lpl.api.training.Backend;
+import dev.lpl.api.training.LearningRateSchedule;
+import dev.lpl.api.training.RunListener;
+import dev.lpl.api.training.WeightOptimizer;
+import dev.lpl.core.config.RunConfig;
+import dev.lpl.core.config.StrictKeys;
+import dev.lpl.core.data.Augmentation;
+import dev.lpl.core.data.BatchLoader;
+import dev.lpl.core.data.LongTail;
+import dev.lpl.core.plugin.PluginKind;
+import dev.lpl.core.plugin.PluginRegistry;
+import dev.lpl.core.plugin.RegistryComponents;
+import dev.lpl.core.train.Evaluator;
+import dev.lpl.core.train.MethodObjective;
+import dev.lpl.core.train.TrainingEngine;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a validated configuration into a {@link PreparedRun}. Every component that does not need
+ * the data (method, weight optimizer, schedule, backend, listeners, model settings, run directory)
+ * is created first, so a configuration error is reported before the engine starts or any data is
+ * read; then the data is loaded and long-tail sampled, and the network is built and initialised.
+ */
+public final class RunFactory {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+    private final PluginRegistry registry;
+    private final MeterRegistry meters;
+
+    /**
+     * Creates the factory.
+     *
+     * @param registry the plugin registry
+     * @param meters the metrics registry
+     */
+    @Inject
+    public RunFactory(PluginRegistry registry, MeterRegistry meters) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.meters = requireNonNull(meters, "meters is null");
+    }
+
+    /**
+     * Creates the method's perturbation from the {@code method} block.
+     *
+     * @param root the whole configuration
+     * @return the perturbation
+     */
+    public Perturbation perturbation(Settings root) {
+        String method = root.getString("method.type");
+        var factory = registry.get(PluginKind.METHOD, method, "method.type");
+        return factory.create(root.getSettings("method").getSettings(StrictKeys.quoteIfNeeded(method)),
+                new RegistryComponents(registry));
+    }
+
+    /**
+     * Validates the configuration and prepares a run: data loaded, network initialised, run
+     * directory created (empty).
+     *
+     * @param config the configuration
+     * @param out the run directory, or null for {@code run.output-root/<name>}
+     * @return the prepared run
+     */
+    public PreparedRun prepare(RunConfig config, Path out) {
+        Settings root = config.settings();
+        // 1. Everything that needs neither the engine nor the data.
+        String methodName = root.getString("method.type");
+        Perturbation perturbation = perturbation(root);
+        String optimizerName = root.getString("optimizer.type");
+        WeightOptimizer optimizer = registry.get(PluginKind.WEIGHT_OPTIMIZER, optimizerName, "optimizer.type")
+                .create(root.getSettings("optimizer").getSettings(StrictKeys.quoteIfNeeded(optimizerName)));
+        String scheduleName = root.getString("schedule.type");
+        LearningRateSchedule schedule = registry.get(PluginKind.SCHEDULE, scheduleName, "schedule.type")
+                .create(root.getSettings("schedule"));
+        Settings training = root.getSettings("training");
+        String backendName = training.getString("backend");
+        Backend backend = registry.get(PluginKind.BACKEND, backendName, "training.backend")
+                .create(training.getSettings("backends").getSettings(StrictKeys.quoteIfNeeded(backendName)));
+        List<RunListener> listeners = new ArrayList<>();
+        for (String name : training.getStringList("listeners")) {
+            listeners.add(registry.get(PluginKind.RUN_LISTENER, name, "training.listeners")
+                    .create(training.getSettings("listener").getSettings(StrictKeys.quoteIfNeeded(name))));
+        }
+        int epochs = training.getInt("epochs", 1, 1_000_000);
+        int threads = training.getInt("threads", 0, 4096);
+        String modelName = root.getString("model.type");
+        ModelFactory modelFactory = registry.get(PluginKind.MODEL, modelName, "model.type");
+        Settings modelSettings = root.getSettings("model").getSettings(StrictKeys.quoteIfNeeded(modelName));
+        HeadType head = HeadType.valueOf(root.getSettings("model")
+                .getChoice("head", List.of("linear", "cosine")).toUpperCase(Locale.ROOT));
+        Settings data = root.getSettings("data");
+        String datasetName = data.getString("type");
+        DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
+        Settings datasetSettings = data.getSettings(StrictKeys.quoteIfNeeded(datasetName));
+        LongTail longTail = new LongTail(
+                LongTail.Profile.parse(data.getString("long-tail.profile")),
+                data.getSettings("long-tail").getDouble("ratio", 1, 1e9));
+        Settings augment = data.getSettings("augment");
+        int padding = augment.getInt("crop-padding", 0, 64);
+        Augmentation.PaddingMode paddingMode = Augmentation.PaddingMode.valueOf(
+                augment.getChoice("padding-mode", List.of("zero", "reflect")).toUpperCase(Locale.ROOT));
+        boolean flip = augment.getBoolean("flip");
+        int batchSize = data.getInt("batch-size", 1, 1 << 20);
+        int evalBatchSize = data.getInt("eval-batch-size", 1, 1 << 20);
+        int prefetch = data.getInt("prefetch", 1, 1024);
+        long seed = root.getLong("run.seed");
+        Path dataPath = data.has("path") ? Path.of(data.getString("path")) : null;
+        Path cacheDir = data.has("cache-dir")
+                ? Path.of(data.getString("cache-dir"))
+                : Path.of(System.getProperty("user.home"), ".lpl", "datasets");
+        String name = root.has("run.name")
+                ? root.getString("run.name")
+                : datasetName + "-" + methodName + "-" + LocalDateTime.now().format(STAMP);
+        Path directory = out != null ? out : Path.of(root.getString("run.output-root")).resolve(name);
+        RunDirectory.requireAvailable(directory);
+
+        // 2. The engine, seeded.
+        Engines.configure(threads);
+        Engine engine = Engines.start();
+        engine.setRandomSeed((int) Seeds.derive(seed, "init"));
+
+        // 3. The data.
+        ImageDataset dataset = loadDataset(datasetFactory, datasetSettings, datasetName,
+                new DatasetContext(dataPath, cacheDir, Seeds.derive(seed, "data")));
+        int numClasses = dataset.numClasses();
+        Map<String, Object> longTailInfo = new LinkedHashMap<>();
+        longTailInfo.put("profile", longTail.profile().name().toLowerCase(Locale.ROOT));
+        if (longTail.profile() != LongTail.Profile.NONE) {
+            int[] kept = longTail.sample(dataset.train().labels(), numClasses, Seeds.derive(seed, "long-tail"));
+            ImageSet subset = dataset.train().subset(kept);
+            longTailInfo.put("ratio", longTail.ratio());
+            longTailInfo.put("source_train_size", dataset.train().size());
+            longTailInfo.put("indices_sha256", Hashes.sha256(kept));
+            dataset = dataset.withTrain(subset, Map.of(
+                    "long-tail", longTailInfo.get("profile") + " ratio " + longTail.ratio()));
+        }
+        long[] classCounts = dataset.train().classCounts(numClasses);
+        for (int c = 0; c < numClasses; c++) {
+            if (classCounts[c] == 0) {
+                throw new LplException("class " + c + " (" + dataset.classNames().get(c)
+                        + ") has no training samples; lower data.long-tail.ratio or use a larger dataset");
+            }
+        }
+
+        // 4. The network.
+        Device device = backend.device(engine);
+        ImageSet train = dataset.train();
+        Shape imageShape = new Shape(train.channels(), train.height(), train.width());
+        ClassifierBlock block = modelFactory.create(modelSettings,
+                new ModelSpec(train.channels(), train.height(), train.width(), numClasses, head));
+        NDManager manager = engine.newBaseManager(device);
+        manager.setName("lpl-model");
+        block.setInitializer(new KaimingNormalInitializer(), Parameter.Type.WEIGHT);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(imageShape));
+
+        // 5. The loop and the run directory.
+        Augmentation augmentation = new Augmentation(padding, paddingMode, flip, dataset.mean(), dataset.std());
+        BatchLoader trainLoader = new BatchLoader(
+                train, augmentation, batchSize, true, Seeds.derive(seed, "loader"), prefetch);
+        BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
+        ParameterStore parameterStore = new ParameterStore(manager, false);
+        Evaluator evaluator = new Evaluator(
+                block, parameterStore, manager, device, testLoader, imageShape, numClasses);
+        TrainingEngine trainingEngine = new TrainingEngine(block, manager, parameterStore, device,
+                new MethodObjective(perturbation), optimizer, schedule, trainLoader, evaluator,
+                classCounts, imageShape, epochs, meters);
+        RunDirectory runDirectory = RunDirectory.create(directory);
+
+        Map<String, Object> seeds = new LinkedHashMap<>();
+        seeds.put("root", seed);
+        for (String stream : List.of("init", "data", "long-tail", "loader")) {
+            seeds.put(stream, Seeds.derive(seed, stream));
+        }
+        PreparedRun.Description description = new PreparedRun.Description(
+                name, methodName, modelName, dataset, classCounts, block.trainableParameterCount(),
+                device.toString(), engine.getEngineName() + " " + engine.getVersion(), epochs, batchSize,
+                seeds, longTailInfo);
+        return new PreparedRun(config, description, runDirectory, trainingEngine, listeners,
+                List.of(trainLoader, testLoader, manager));
+    }
+
+    private static ImageDataset loadDataset(
+            DatasetFactory factory, Settings settings, String name, DatasetContext context) {
+        try {
+            return factory.load(settings, context);
+        } catch (IOException e) {
+            throw new LplException("cannot read dataset " + name + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.lpl.core.train;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.lpl.api.model.ClassifierBlock;
+import dev.lpl.core.data.BatchLoader;
+import dev.lpl.core.data.HostBatch;
+import java.nio.FloatBuffer;
+import java.util.Iterator;
+
+/**
+ * Evaluates a network on a test set: inference-mode forward passes (BatchNorm running statistics,
+ * no dropout) without autograd, on the raw logits, accumulating a confusion matrix.
+ */
+public final class Evaluator {
+
+    private final ClassifierBlock block;
+    private final ParameterStore parameterStore;
+    private final NDManager manager;
+    private final Device device;
+    private final BatchLoader loader;
+    private final Shape imageShape;
+    private final int numClasses;
+
+    /**
+     * Creates an evaluator.
+     *
+     * @param block the network
+     * @param parameterStore the parameter store the network trains with
+     * @param manager the model's manager (a sub-manager per batch is made from it)
+     * @param device the device
+     * @param loader the test batches (no shuffle, no augmentation)
+     * @param imageShape C×H×W
+     * @param numClasses C
+     */
+    public Evaluator(
+            ClassifierBlock block,
+            ParameterStore parameterStore,
+            NDManager manager,
+            Device device,
+            BatchLoader loader,
+            Shape imageShape,
+            int numClasses) {
+        this.block = requireNonNull(block, "block is null");
+        this.parameterStore = requireNonNull(parameterStore, "parameterStore is null");
+        this.manager = requireNonNull(manager, "manager is null");
+        this.device = requireNonNull(device, "device is null");
+        this.loader = requireNonNull(loader, "loader is null");
+        this.imageShape = requireNonNull(imageShape, "imageShape is null");
+        this.numClasses = numClasses;
+    }
+
+    /**
+     * Runs the evaluation.
+     *
+     * @return the C×C confusion matrix (row = true class)
+     */
+    public long[][] confusion() {
+        long[][] confusion = new long[numClasses][numClasses];
+        Iterator<HostBatch> batches = loader.epoch(0);
+        while (batches.hasNext()) {
+            HostBatch batch = batches.next();
+            try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
+                scope.suppressNotUsedWarning();
+                NDArray x = m.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size()).addAll(imageShape));
+                NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+                long[] predicted = logits.argMax(1).toLongArray();
+                long[] labels = batch.labels();
+                for (int i = 0; i < batch.size(); i++) {
+                    confusion[(int) labels[i]][(int) predicted[i]]++;
+                }
+            }
+        }
+        return confusion;
+    }
+}
