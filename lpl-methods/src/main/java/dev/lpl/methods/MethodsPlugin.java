@@ -1,0 +1,51 @@
+package dev.lpl.methods;
+
+import dev.lpl.api.LplPlugin;
+import dev.lpl.api.perturbation.BoundStrategyFactory;
+import dev.lpl.api.perturbation.OptimizerFactory;
+import dev.lpl.api.perturbation.PerturbationFactory;
+import dev.lpl.api.perturbation.SplitStrategyFactory;
+import dev.lpl.methods.lpl.AllPositiveSplit;
+import dev.lpl.methods.lpl.FixedBound;
+import dev.lpl.methods.lpl.FixedIndexSplit;
+import dev.lpl.methods.lpl.LplPerturbation;
+import dev.lpl.methods.lpl.MeanSplit;
+import dev.lpl.methods.lpl.PgdOptimizer;
+import dev.lpl.methods.lpl.VariedBalancedBound;
+import dev.lpl.methods.lpl.VariedLongtailBound;
+import java.util.List;
+
+/**
+ * The plugin of the methods module: plain cross-entropy ({@code ce}) and LPL ({@code lpl}; Li, Su,
+ * Wu and Zhang, "Learning to Perturb Logits", AAAI 2022, Algorithm 2) with its category splits
+ * ({@code mean}, Eq. 9; {@code fixed-index}, Eq. 10; {@code all-positive}), bounds ({@code fixed};
+ * {@code varied-balanced}, Eq. 13; {@code varied-longtail}, Eq. 14) and inner solver ({@code pgd},
+ * Algorithm 1). Defaults are in this module's {@code reference.conf} under {@code lpl.method}.
+ */
+public final class MethodsPlugin implements LplPlugin {
+
+    /** Creates the plugin (found by {@link java.util.ServiceLoader}). */
+    public MethodsPlugin() {
+        // stateless
+    }
+
+    @Override
+    public List<PerturbationFactory> perturbations() {
+        return List.of(new CrossEntropyPerturbation.Factory(), new LplPerturbation.Factory());
+    }
+
+    @Override
+    public List<SplitStrategyFactory> splitStrategies() {
+        return List.of(new MeanSplit.Factory(), new FixedIndexSplit.Factory(), new AllPositiveSplit.Factory());
+    }
+
+    @Override
+    public List<BoundStrategyFactory> boundStrategies() {
+        return List.of(new FixedBound.Factory(), new VariedBalancedBound.Factory(), new VariedLongtailBound.Factory());
+    }
+
+    @Override
+    public List<OptimizerFactory> optimizers() {
+        return List.of(new PgdOptimizer.Factory());
+    }
+}
