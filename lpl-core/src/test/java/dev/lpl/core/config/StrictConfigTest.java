@@ -19,7 +19,7 @@ class StrictConfigTest {
     @Test
     void defaultsComeFromReferenceConf() {
         RunConfig config = loader.load(null, List.of());
-        assertThat(config.config().getInt("training.epochs")).isEqualTo(30);
+        assertThat(config.config().getInt("training.epochs")).isEqualTo(20);
         assertThat(config.config().getString("optimizer.type")).isEqualTo("sgd");
         assertThat(config.config().getIsNull("run.name")).isTrue();
     }

@@ -1,0 +1,155 @@
+package dev.lpl.runner;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.lpl.api.LplException;
+import dev.lpl.api.perturbation.TrainingView;
+import dev.lpl.core.Bootstrap;
+import dev.lpl.core.config.RunConfig;
+import dev.lpl.core.run.Engines;
+import dev.lpl.core.train.MethodObjective;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lpl loss}: evaluates a method on given logits, without a model, through exactly the code
+ * training uses ({@link MethodObjective}), so a method can be checked against a reference
+ * implementation.
+ */
+@Command(name = "loss", description = {
+    "Evaluate a method's loss on given logits (NumPy files) through the training code path.",
+    "Writes OUT.npz with 'loss' (scalar) and 'logits' (the perturbed BxC logits) and prints the loss."})
+final class LossCommand implements Callable<Integer> {
+
+    @ParentCommand
+    LplCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--method", required = true, paramLabel = "NAME", description = "Method (method.type), e.g. lpl.")
+    String method;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment file whose method settings to use.")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key (repeatable), e.g. --set method.lpl.detach=false")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--logits", required = true, paramLabel = "L.npy", description = "BxC logits (float32 or float64).")
+    Path logitsFile;
+
+    @Option(names = "--labels", required = true, paramLabel = "Y.npy", description = "B labels in [0, C) (any integer type).")
+    Path labelsFile;
+
+    @Option(names = "--class-counts", required = true, paramLabel = "N.npy", description = "C training counts n_c.")
+    Path countsFile;
+
+    @Option(names = "--epoch", defaultValue = "0", description = "0-based epoch the loss is taken at (default: ${DEFAULT-VALUE}).")
+    int epoch;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Epochs of the run (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.npz", description = "Where to write loss and logits.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        Bootstrap lpl = parent.bootstrap();
+        List<String> all = new ArrayList<>();
+        all.add("method.type=" + method);
+        all.addAll(overrides);
+        RunConfig config = lpl.configLoader().load(configFile, all);
+        var perturbation = lpl.runFactory().perturbation(config.settings());
+        if (epochs < 1 || epoch < 0 || epoch > epochs) {
+            throw new LplException("--epoch " + epoch + " must lie in [0, --epochs " + epochs + "]");
+        }
+        Engines.configure(0);
+        Engines.start();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray logits = read(manager, logitsFile, "--logits");
+            NDArray labels = read(manager, labelsFile, "--labels");
+            NDArray counts = read(manager, countsFile, "--class-counts");
+            if (logits.getShape().dimension() != 2) {
+                throw new LplException("--logits " + logitsFile + " must be a BxC matrix, got shape " + logits.getShape());
+            }
+            int batch = (int) logits.getShape().get(0);
+            int numClasses = (int) logits.getShape().get(1);
+            if (labels.getShape().dimension() != 1 || labels.getShape().get(0) != batch) {
+                throw new LplException("--labels " + labelsFile + " must hold " + batch + " labels (one per row of --logits), got shape " + labels.getShape());
+            }
+            if (counts.getShape().dimension() != 1 || counts.getShape().get(0) != numClasses) {
+                throw new LplException("--class-counts " + countsFile + " must hold " + numClasses + " counts (one per column of --logits), got shape " + counts.getShape());
+            }
+            logits = logits.toType(DataType.FLOAT32, false);
+            labels = labels.toType(DataType.INT64, false);
+            long[] labelValues = labels.toLongArray();
+            for (long y : labelValues) {
+                if (y < 0 || y >= numClasses) {
+                    throw new LplException("--labels " + labelsFile + " holds label " + y + " outside [0, " + numClasses + ")");
+                }
+            }
+            long[] classCounts = counts.toType(DataType.INT64, false).toLongArray();
+            TrainingView view = new TrainingView(classCounts, epoch, epochs, manager);
+            MethodObjective.Result result = new MethodObjective(perturbation).compute(logits, labels, view);
+            NDArray loss = result.loss().toType(DataType.FLOAT32, false);
+            loss.setName("loss");
+            NDArray perturbed = result.perturbedLogits();
+            perturbed.setName("logits");
+            write(new NDList(loss, perturbed), out);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.printf(Locale.ROOT, "loss %.8f%n", loss.getFloat());
+            stdout.flush();
+        }
+        return 0;
+    }
+
+    private static NDArray read(NDManager manager, Path file, String option) {
+        if (!Files.isRegularFile(file)) {
+            throw new LplException(option + " " + file + " does not exist");
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            NDList list = NDList.decode(manager, in);
+            if (list.size() != 1) {
+                throw new LplException(option + " " + file + " must hold exactly one array (.npy), found " + list.size());
+            }
+            return list.get(0);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof LplException le) {
+                throw le;
+            }
+            throw new LplException(option + " " + file + " is not a readable NumPy .npy file: " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(NDList arrays, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Path temp = Files.createTempFile(parent, ".lpl-loss", ".npz");
+        try (OutputStream os = Files.newOutputStream(temp)) {
+            arrays.encode(os, NDList.Encoding.NPZ);
+        }
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

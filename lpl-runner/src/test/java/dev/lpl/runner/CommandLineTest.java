@@ -1,0 +1,65 @@
+package dev.lpl.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+    record Result(int code, String out, String err) {}
+
+    static Result lpl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void listShowsEveryPluginWithADescription() {
+        Result r = lpl("list");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("KIND");
+        assertThat(r.out()).containsPattern("(?m)^method\\s+lpl\\s+LPL")
+                .containsPattern("(?m)^method\\s+ce\\s+")
+                .containsPattern("(?m)^split\\s+fixed-index\\s+")
+                .containsPattern("(?m)^bound\\s+varied-longtail\\s+")
+                .containsPattern("(?m)^inner-optimizer\\s+pgd\\s+")
+                .containsPattern("(?m)^dataset\\s+synthetic\\s+")
+                .containsPattern("(?m)^model\\s+resnet32\\s+")
+                .containsPattern("(?m)^weight-optimizer\\s+sgd\\s+")
+                .containsPattern("(?m)^backend\\s+auto\\s+");
+    }
+
+    @Test
+    void userErrorsPrintOneLineAndExitWithTwo() {
+        Result r = lpl("train", "--set", "method.lpl.optimizer.pgd.alpah=0.1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst().orElseThrow()).isEqualTo(
+                "error: unknown configuration key method.lpl.optimizer.pgd.alpah; did you mean method.lpl.optimizer.pgd.alpha?");
+        assertThat(r.err()).doesNotContain("at dev.lpl");
+
+        Result negative = lpl("train", "--set", "method.lpl.bound.varied-longtail.delta-epsilon-tail=-1");
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).startsWith("error: invalid configuration value method.lpl.bound.varied-longtail.delta-epsilon-tail");
+
+        Result unknownMethod = lpl("train", "--set", "method.type=lpll");
+        assertThat(unknownMethod.err()).startsWith("error: unknown method 'lpll' (method.type); did you mean 'lpl'?");
+    }
+
+    @Test
+    void debugShowsTheStackTrace() {
+        Result r = lpl("--debug", "train", "--set", "training.epochs=zero");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("at dev.lpl");
+    }
+
+    @Test
+    void usageErrorsSuggestTheCommand() {
+        Result r = lpl("trian");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("train");
+    }
+}

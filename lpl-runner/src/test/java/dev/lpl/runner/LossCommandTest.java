@@ -1,0 +1,138 @@
+package dev.lpl.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LossCommandTest {
+
+    private static final int B = 12;
+    private static final int C = 5;
+
+    @TempDir
+    Path dir;
+
+    private float[] logits;
+    private long[] labels;
+
+    @BeforeEach
+    void writeInputs() throws Exception {
+        SplittableRandom random = new SplittableRandom(11);
+        logits = new float[B * C];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) (random.nextDouble() * 6 - 3);
+        }
+        labels = new long[B];
+        for (int i = 0; i < B; i++) {
+            labels[i] = i % C;
+        }
+        Npy.writeFloats(dir.resolve("l.npy"), logits, B, C);
+        Npy.writeLongs(dir.resolve("y.npy"), labels);
+        Npy.writeLongs(dir.resolve("n.npy"), new long[] {500, 200, 80, 30, 5});
+    }
+
+    private NDList readOut(NDManager manager, Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return NDList.decode(manager, in);
+        }
+    }
+
+    /** Mean cross-entropy computed by hand, in double. */
+    private static double crossEntropy(float[] u, long[] y) {
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < C; j++) {
+                max = Math.max(max, u[i * C + j]);
+            }
+            double z = 0;
+            for (int j = 0; j < C; j++) {
+                z += Math.exp(u[i * C + j] - max);
+            }
+            sum += -(u[i * C + (int) y[i]] - max - Math.log(z));
+        }
+        return sum / y.length;
+    }
+
+    @Test
+    void ceLeavesTheLogitsAndReturnsTheirCrossEntropy() throws Exception {
+        Path out = dir.resolve("ce.npz");
+        var r = CommandLineTest.lpl("loss", "--method", "ce", "--logits", dir.resolve("l.npy").toString(),
+                "--labels", dir.resolve("y.npy").toString(), "--class-counts", dir.resolve("n.npy").toString(),
+                "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList list = readOut(manager, out);
+            NDArray loss = list.get("loss");
+            NDArray perturbed = list.get("logits");
+            assertThat(loss.getShape().dimension()).isZero();
+            assertThat(perturbed.toFloatArray()).containsExactly(logits);
+            assertThat(loss.getFloat()).isCloseTo((float) crossEntropy(logits, labels), within(1e-5f));
+            assertThat(r.out()).startsWith("loss ");
+        }
+    }
+
+    @Test
+    void lplPerturbsByOneVectorPerClassAndTheLossIsTakenOnTheResult() throws Exception {
+        Path out = dir.resolve("lpl.npz");
+        var r = CommandLineTest.lpl("loss", "--method", "lpl", "--set", "method.lpl.split.fixed-index.tau=2",
+                "--logits", dir.resolve("l.npy").toString(), "--labels", dir.resolve("y.npy").toString(),
+                "--class-counts", dir.resolve("n.npy").toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList list = readOut(manager, out);
+            float[] perturbed = list.get("logits").toFloatArray();
+            assertThat(list.get("loss").getFloat()).isCloseTo((float) crossEntropy(perturbed, labels), within(1e-5f));
+            // Samples of the same class got the same delta; the head class 0 (bound 0.9, alpha 0.15:
+            // K = 6) and the rarest tail class 4 (bound 1.5: K = 10) moved.
+            for (int i = 0; i < B; i++) {
+                for (int k = 0; k < B; k++) {
+                    if (labels[i] == labels[k]) {
+                        for (int j = 0; j < C; j++) {
+                            assertThat(perturbed[i * C + j] - logits[i * C + j])
+                                    .isCloseTo(perturbed[k * C + j] - logits[k * C + j], within(1e-5f));
+                        }
+                    }
+                }
+            }
+            assertThat(perturbed[0] - logits[0]).isNotZero();
+            assertThat(perturbed[4 * C + 4] - logits[4 * C + 4]).isNotZero();
+            // Head classes are minimised: the true-class logit of class 0 rises; tail class 4's falls.
+            assertThat(perturbed[0] - logits[0]).isPositive();
+            assertThat(perturbed[4 * C + 4] - logits[4 * C + 4]).isNegative();
+        }
+    }
+
+    @Test
+    void badInputsAreOneLineErrors() throws Exception {
+        Npy.writeInts(dir.resolve("short.npy"), new int[] {0, 1});
+        var r = CommandLineTest.lpl("loss", "--method", "ce", "--logits", dir.resolve("l.npy").toString(),
+                "--labels", dir.resolve("short.npy").toString(), "--class-counts", dir.resolve("n.npy").toString(),
+                "--out", dir.resolve("x.npz").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: --labels").contains("must hold 12 labels");
+        Files.writeString(dir.resolve("junk.npy"), "not numpy");
+        var junk = CommandLineTest.lpl("loss", "--method", "ce", "--logits", dir.resolve("junk.npy").toString(),
+                "--labels", dir.resolve("y.npy").toString(), "--class-counts", dir.resolve("n.npy").toString(),
+                "--out", dir.resolve("x.npz").toString());
+        assertThat(junk.code()).isEqualTo(2);
+        assertThat(junk.err()).startsWith("error: --logits").contains("is not a readable NumPy .npy file");
+        assertThat(dir.resolve("x.npz")).doesNotExist();
+        Npy.writeDoubles(dir.resolve("l64.npy"), new double[B * C], B, C);
+        var f64 = CommandLineTest.lpl("loss", "--method", "ce", "--logits", dir.resolve("l64.npy").toString(),
+                "--labels", dir.resolve("y.npy").toString(), "--class-counts", dir.resolve("n.npy").toString(),
+                "--out", dir.resolve("x.npz").toString());
+        assertThat(f64.code()).as(f64.err()).isZero();
+        assertThat(f64.out()).startsWith("loss 1.60943");
+    }
+}
