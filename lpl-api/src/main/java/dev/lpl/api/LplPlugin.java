@@ -2,6 +2,8 @@ package dev.lpl.api;
 
 import dev.lpl.api.data.DatasetFactory;
 import dev.lpl.api.model.ModelFactory;
+import dev.lpl.api.objective.ClassWeightingFactory;
+import dev.lpl.api.objective.LossFunctionFactory;
 import dev.lpl.api.perturbation.BoundStrategyFactory;
 import dev.lpl.api.perturbation.OptimizerFactory;
 import dev.lpl.api.perturbation.PerturbationFactory;
@@ -30,6 +32,24 @@ public interface LplPlugin {
      * @return perturbation factories, selected by {@code method.type}
      */
     default List<PerturbationFactory> perturbations() {
+        return List.of();
+    }
+
+    /**
+     * Returns per-sample losses taken on the perturbed logits (cross-entropy, focal, ...).
+     *
+     * @return loss factories, selected by {@code method.loss.type}
+     */
+    default List<LossFunctionFactory> losses() {
+        return List.of();
+    }
+
+    /**
+     * Returns per-class weightings of the loss's mean (class-balanced, deferred, ...).
+     *
+     * @return weighting factories, selected by {@code method.weighting.type}
+     */
+    default List<ClassWeightingFactory> weightings() {
         return List.of();
     }
 

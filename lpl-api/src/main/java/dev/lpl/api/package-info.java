@@ -9,6 +9,9 @@
  * <ul>
  *   <li>{@link dev.lpl.api.perturbation.Perturbation} — a training method's class-level logit
  *       perturbation (LPL slides, Eq. 7);
+ *   <li>{@link dev.lpl.api.objective.LossFunction} and {@link
+ *       dev.lpl.api.objective.ClassWeighting} — the per-sample loss on the perturbed logits and
+ *       the per-class weights of its mean;
  *   <li>{@link dev.lpl.api.perturbation.SplitStrategy}, {@link
  *       dev.lpl.api.perturbation.BoundStrategy} and {@link dev.lpl.api.perturbation.Optimizer} —
  *       the three parts of LPL's Algorithm 2 (category split, per-class bound, inner solver);

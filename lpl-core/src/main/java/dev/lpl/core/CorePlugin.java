@@ -2,6 +2,10 @@ package dev.lpl.core;
 
 import dev.lpl.api.LplPlugin;
 import dev.lpl.api.Settings;
+import dev.lpl.api.objective.ClassWeighting;
+import dev.lpl.api.objective.ClassWeightingFactory;
+import dev.lpl.api.objective.LossFunction;
+import dev.lpl.api.objective.LossFunctionFactory;
 import dev.lpl.api.training.Backend;
 import dev.lpl.api.training.BackendFactory;
 import dev.lpl.api.training.LearningRateSchedule;
@@ -9,14 +13,59 @@ import dev.lpl.api.training.ScheduleFactory;
 import dev.lpl.api.training.WeightOptimizer;
 import dev.lpl.api.training.WeightOptimizerFactory;
 import dev.lpl.core.train.Backends;
+import dev.lpl.core.train.CrossEntropyLoss;
 import dev.lpl.core.train.PyTorchSgd;
 import dev.lpl.core.train.Schedules;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** The built-in plugin of lpl-core: the SGD weight optimizer, schedules and backends. */
+/**
+ * The built-in plugin of lpl-core: the cross-entropy loss and the unweighted mean, the SGD weight
+ * optimizer, schedules and backends.
+ */
 public final class CorePlugin implements LplPlugin {
+
+    @Override
+    public List<LossFunctionFactory> losses() {
+        return List.of(new LossFunctionFactory() {
+            @Override
+            public String name() {
+                return "cross-entropy";
+            }
+
+            @Override
+            public String description() {
+                return "softmax cross-entropy -log softmax(u)_y on the perturbed logits";
+            }
+
+            @Override
+            public LossFunction create(Settings settings) {
+                return CrossEntropyLoss.INSTANCE;
+            }
+        });
+    }
+
+    @Override
+    public List<ClassWeightingFactory> weightings() {
+        return List.of(new ClassWeightingFactory() {
+            @Override
+            public String name() {
+                return "none";
+            }
+
+            @Override
+            public String description() {
+                return "every class weighs 1: the plain mean of the per-sample losses";
+            }
+
+            @Override
+            public ClassWeighting create(Settings settings) {
+                return (counts, epoch, total) -> Optional.empty();
+            }
+        });
+    }
 
     @Override
     public List<WeightOptimizerFactory> weightOptimizers() {

@@ -50,7 +50,7 @@ final class ConsoleProgress implements TrainingProgress {
                     .setInitialMax(batches)
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUnit(" batches", 1)
-                    .showSpeed()
+                    .showSpeed(new java.text.DecimalFormat("0.0", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)))
                     .setSpeedUnit(ChronoUnit.SECONDS)
                     .setUpdateIntervalMillis(250)
                     .continuousUpdate()
@@ -62,14 +62,14 @@ final class ConsoleProgress implements TrainingProgress {
     public void batchFinished(int batch, double loss) {
         if (current != null) {
             current.step();
-            current.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+            current.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", loss));
         }
     }
 
     @Override
     public void evaluationStarted(int epoch) {
         if (current != null) {
-            current.setExtraMessage("evaluating");
+            current.setExtraMessage(" evaluating");
         }
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code lpl list}: every plugin found, by kind and name, with a one-line description. */
-@Command(name = "list", description = "List every plugin found (methods, strategies, datasets, models, ...).")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List every plugin found (methods, strategies, datasets, models, ...).")
 final class ListCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -31,18 +31,25 @@ final class ListCommand implements Callable<Integer> {
         Bootstrap lpl = parent.bootstrap();
         PluginRegistry registry = lpl.registry();
         PrintWriter out = spec.commandLine().getOut();
-        int kindWidth = PluginKind.ALL.stream().mapToInt(k -> k.name().length()).max().orElse(8);
+        int kindWidth = Math.max(6, PluginKind.ALL.stream().mapToInt(k -> k.name().length()).max().orElse(8));
         int nameWidth = 4;
         for (PluginKind<?> kind : PluginKind.ALL) {
             for (String name : registry.all(kind).keySet()) {
                 nameWidth = Math.max(nameWidth, name.length());
             }
         }
+        var presets = lpl.configLoader().presets().all();
+        for (String name : presets.keySet()) {
+            nameWidth = Math.max(nameWidth, name.length());
+        }
         String format = "%-" + kindWidth + "s  %-" + nameWidth + "s  %s%n";
         out.printf(format, "KIND", "NAME", "DESCRIPTION");
         for (PluginKind<?> kind : PluginKind.ALL) {
             for (Map.Entry<String, ? extends PluginFactory> e : registry.all(kind).entrySet()) {
                 out.printf(format, kind.name(), e.getKey(), e.getValue().description());
+            }
+            if (kind == PluginKind.METHOD) {
+                presets.values().forEach(p -> out.printf(format, "preset", p.name(), p.description()));
             }
         }
         if (origins) {

@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
  * training uses ({@link MethodObjective}), so a method can be checked against a reference
  * implementation.
  */
-@Command(name = "loss", description = {
+@Command(name = "loss", mixinStandardHelpOptions = true, description = {
     "Evaluate a method's loss on given logits (NumPy files) through the training code path.",
-    "Writes OUT.npz with 'loss' (scalar) and 'logits' (the perturbed BxC logits) and prints the loss."})
+    "Writes OUT.npz with 'loss' (scalar) and 'logits' (the perturbed BxC logits) and prints the loss.",
+    "The loss is the method's whole objective: perturbation, loss function and class weights."})
 final class LossCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -63,6 +64,18 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--class-counts", required = true, paramLabel = "N.npy", description = "C training counts n_c.")
     Path countsFile;
 
+    @Option(names = "--features", paramLabel = "F.npy",
+            description = "BxD penultimate features, for methods that use them (ISDA).")
+    Path featuresFile;
+
+    @Option(names = "--weights", paramLabel = "W.npy",
+            description = "CxD weight of the linear classifier, for methods that use it (ISDA).")
+    Path weightsFile;
+
+    @Option(names = "--state", paramLabel = "S.npz",
+            description = "The method's training state, restored before the loss (e.g. ISDA's 'covariance', 'mean', 'count').")
+    Path stateFile;
+
     @Option(names = "--epoch", defaultValue = "0", description = "0-based epoch the loss is taken at (default: ${DEFAULT-VALUE}).")
     int epoch;
 
@@ -79,13 +92,13 @@ final class LossCommand implements Callable<Integer> {
         all.add("method.type=" + method);
         all.addAll(overrides);
         RunConfig config = lpl.configLoader().load(configFile, all);
-        var perturbation = lpl.runFactory().perturbation(config.settings());
         if (epochs < 1 || epoch < 0 || epoch > epochs) {
             throw new LplException("--epoch " + epoch + " must lie in [0, --epochs " + epochs + "]");
         }
         Engines.configure(0);
         Engines.start();
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (MethodObjective objective = lpl.runFactory().method(config.settings());
+                NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             NDArray logits = read(manager, logitsFile, "--logits");
             NDArray labels = read(manager, labelsFile, "--labels");
             NDArray counts = read(manager, countsFile, "--class-counts");
@@ -109,8 +122,28 @@ final class LossCommand implements Callable<Integer> {
                 }
             }
             long[] classCounts = counts.toType(DataType.INT64, false).toLongArray();
-            TrainingView view = new TrainingView(classCounts, epoch, epochs, manager);
-            MethodObjective.Result result = new MethodObjective(perturbation).compute(logits, labels, view);
+            NDArray features = null;
+            if (featuresFile != null) {
+                features = read(manager, featuresFile, "--features").toType(DataType.FLOAT32, false);
+                if (features.getShape().dimension() != 2 || features.getShape().get(0) != batch) {
+                    throw new LplException("--features " + featuresFile + " must be a " + batch
+                            + "xD matrix (one row per row of --logits), got shape " + features.getShape());
+                }
+            }
+            NDArray weights = null;
+            if (weightsFile != null) {
+                weights = read(manager, weightsFile, "--weights").toType(DataType.FLOAT32, false);
+                if (weights.getShape().dimension() != 2 || weights.getShape().get(0) != numClasses
+                        || (features != null && weights.getShape().get(1) != features.getShape().get(1))) {
+                    throw new LplException("--weights " + weightsFile + " must be a " + numClasses
+                            + "xD matrix (D as in --features), got shape " + weights.getShape());
+                }
+            }
+            if (stateFile != null) {
+                objective.perturbation().restoreState(readAll(manager, stateFile));
+            }
+            TrainingView view = new TrainingView(classCounts, epoch, epochs, manager, features, weights);
+            MethodObjective.Result result = objective.compute(logits, labels, view);
             NDArray loss = result.loss().toType(DataType.FLOAT32, false);
             loss.setName("loss");
             NDArray perturbed = result.perturbedLogits();
@@ -138,6 +171,24 @@ final class LossCommand implements Callable<Integer> {
                 throw le;
             }
             throw new LplException(option + " " + file + " is not a readable NumPy .npy file: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.Map<String, NDArray> readAll(NDManager manager, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new LplException("--state " + file + " does not exist");
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            java.util.Map<String, NDArray> state = new java.util.LinkedHashMap<>();
+            for (NDArray array : NDList.decode(manager, in)) {
+                state.put(array.getName(), array);
+            }
+            return state;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof LplException le) {
+                throw le;
+            }
+            throw new LplException("--state " + file + " is not a readable NumPy .npz file: " + e.getMessage(), e);
         }
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code lpl train}: trains one run and prints its results. */
-@Command(name = "train", description = {
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
     "Train a classifier. Without arguments: LPL on the embedded synthetic long-tailed dataset.",
     "Writes runs/<name>/: resolved.conf, manifest.json, metrics.jsonl, summary.json."})
 final class TrainCommand implements Callable<Integer> {

@@ -57,6 +57,15 @@ class CommandLineTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"train", "list", "loss"}) {
+            Result r = lpl(command, "--help");
+            assertThat(r.code()).as(command).isZero();
+            assertThat(r.out()).startsWith("Usage: lpl " + command);
+        }
+    }
+
+    @Test
     void usageErrorsSuggestTheCommand() {
         Result r = lpl("trian");
         assertThat(r.code()).isEqualTo(2);

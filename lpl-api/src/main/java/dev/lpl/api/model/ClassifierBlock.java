@@ -8,8 +8,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Optional;
 
 /**
  * A classification network split into a feature extractor {@code f(x)} (B×D penultimate features)
@@ -65,6 +68,19 @@ public final class ClassifierBlock extends AbstractBlock {
      */
     public int featureDimension() {
         return featureDimension;
+    }
+
+    /**
+     * Returns the weight parameter of the classifier when it is a linear layer (DJL's {@link
+     * Linear}, whose weight is C×D with row c the class vector {@code w_c}), as ISDA needs.
+     *
+     * @return the weight parameter, empty for any other classifier (e.g. the cosine head)
+     */
+    public Optional<Parameter> linearClassifierWeight() {
+        if (!(classifier instanceof Linear)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(classifier.getParameters().get("weight"));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.lpl.api.perturbation;
 
 import ai.djl.ndarray.NDArray;
+import dev.lpl.api.LplException;
+import java.util.Map;
 
 /**
  * The class-level logit perturbation of a training method (LPL slides, Eq. 7): the loss of a
@@ -15,9 +17,13 @@ import ai.djl.ndarray.NDArray;
  * <p>Contract: the result has the shape of {@code logits} (B×C); it is differentiable with respect
  * to {@code logits} wherever {@code δ} is meant to carry gradient; every temporary lives on {@link
  * TrainingView#manager()}; the computation is vectorised over samples and classes (no per-element
- * native calls); given the same inputs it returns the same output.
+ * native calls); given the same inputs and state it returns the same output.
+ *
+ * <p>A stateful method (ISDA's running covariance) keeps its state in arrays of its own manager,
+ * exposes it through {@link #state()} so it is checkpointed with the weights, and frees it in
+ * {@link #close()}.
  */
-public interface Perturbation {
+public interface Perturbation extends AutoCloseable {
 
     /**
      * Returns the perturbed logits {@code u + δ_y} on which the loss is taken.
@@ -28,4 +34,44 @@ public interface Perturbation {
      * @return the B×C perturbed logits
      */
     NDArray perturb(NDArray logits, NDArray labels, TrainingView view);
+
+    /**
+     * Returns the logits a prediction is taken from at evaluation. The default is the raw logits
+     * (every method is evaluated on raw logits unless it says otherwise); logit adjustment's
+     * post-hoc mode returns {@code u − τ·log π}.
+     *
+     * @param logits the B×C raw logits
+     * @param classCounts the training count of every class
+     * @return the B×C logits whose argmax is the prediction
+     */
+    default NDArray predictionLogits(NDArray logits, long[] classCounts) {
+        return logits;
+    }
+
+    /**
+     * Returns the method's training state by name (live arrays, not copies), empty for a
+     * stateless method.
+     *
+     * @return the state arrays
+     */
+    default Map<String, NDArray> state() {
+        return Map.of();
+    }
+
+    /**
+     * Restores state saved from {@link #state()} (values are copied in).
+     *
+     * @param state the saved arrays by name
+     * @throws LplException if the state does not fit this method
+     */
+    default void restoreState(Map<String, NDArray> state) {
+        if (!state.isEmpty()) {
+            throw new LplException("method " + getClass().getSimpleName()
+                    + " is stateless but the checkpoint holds state " + state.keySet());
+        }
+    }
+
+    /** Frees the method's state; the default does nothing. */
+    @Override
+    default void close() {}
 }

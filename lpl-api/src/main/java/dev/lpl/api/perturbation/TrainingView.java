@@ -2,11 +2,14 @@ package dev.lpl.api.perturbation;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.Optional;
 
 /**
  * A read-only view of the training state that a {@link Perturbation} may use: the training class
- * counts, the position in the schedule and the manager of the current step.
+ * counts, the position in the schedule, the manager of the current step and — when the network
+ * exposes them — the batch's penultimate features and the classifier's weight matrix (ISDA).
  *
  * <p>Arrays created on {@link #manager()} are freed at the end of the step; a perturbation must
  * create its temporaries there (never on a longer-lived manager) so native memory stays flat.
@@ -17,6 +20,20 @@ public final class TrainingView {
     private final int epoch;
     private final int totalEpochs;
     private final NDManager manager;
+    private final NDArray features;
+    private final NDArray classifierWeight;
+
+    /**
+     * Creates a view without features or classifier weights.
+     *
+     * @param classCounts the training count {@code n_c} of every class (length C)
+     * @param epoch the current epoch, 0-based
+     * @param totalEpochs the number of epochs of the run
+     * @param manager the manager of the current step
+     */
+    public TrainingView(long[] classCounts, int epoch, int totalEpochs, NDManager manager) {
+        this(classCounts, epoch, totalEpochs, manager, null, null);
+    }
 
     /**
      * Creates a view.
@@ -25,8 +42,18 @@ public final class TrainingView {
      * @param epoch the current epoch, 0-based
      * @param totalEpochs the number of epochs of the run
      * @param manager the manager of the current step
+     * @param features the batch's B×D penultimate features (attached to the graph), or null
+     * @param classifierWeight the C×D weight of a linear classifier (the live parameter), or null
      */
-    public TrainingView(long[] classCounts, int epoch, int totalEpochs, NDManager manager) {
+    public TrainingView(
+            long[] classCounts,
+            int epoch,
+            int totalEpochs,
+            NDManager manager,
+            NDArray features,
+            NDArray classifierWeight) {
+        this.features = features;
+        this.classifierWeight = classifierWeight;
         this.classCounts = requireNonNull(classCounts, "classCounts is null").clone();
         if (epoch < 0 || totalEpochs < 1 || epoch > totalEpochs) {
             throw new IllegalArgumentException(
@@ -71,6 +98,25 @@ public final class TrainingView {
      */
     public int totalEpochs() {
         return totalEpochs;
+    }
+
+    /**
+     * Returns the batch's penultimate features {@code f(x)}, B×D, attached to the autograd graph.
+     *
+     * @return the features, if the caller provided them
+     */
+    public Optional<NDArray> features() {
+        return Optional.ofNullable(features);
+    }
+
+    /**
+     * Returns the weight of the network's linear classifier, C×D (row c is {@code w_c}); the live
+     * parameter, so a loss built on it differentiates into the classifier.
+     *
+     * @return the weight, if the network's classifier is linear and the caller provided it
+     */
+    public Optional<NDArray> classifierWeight() {
+        return Optional.ofNullable(classifierWeight);
     }
 
     /**

@@ -30,14 +30,26 @@ public final class ConfigLoader {
     public static final String ROOT = "lpl";
 
     private final ClassLoader classLoader;
+    private final Presets presets;
 
     /**
-     * Creates a loader that reads the {@code reference.conf} files visible to a class loader.
+     * Creates a loader that reads the {@code reference.conf} and {@code lpl-presets.conf} files
+     * visible to a class loader.
      *
      * @param classLoader the class loader of the application and its plugins
      */
     public ConfigLoader(ClassLoader classLoader) {
         this.classLoader = requireNonNull(classLoader, "classLoader is null");
+        this.presets = Presets.load(classLoader);
+    }
+
+    /**
+     * Returns the method presets.
+     *
+     * @return the presets
+     */
+    public Presets presets() {
+        return presets;
     }
 
     /**
@@ -76,9 +88,23 @@ public final class ConfigLoader {
             sources.add("--set " + override);
         }
         StrictKeys.check(user, defaults);
+        if (user.hasPath("method.preset")) {
+            throw new LplException("method.preset is set by lpl; select a preset with method.type = NAME"
+                    + " (lpl list shows the presets)");
+        }
+        Config layered = user;
+        String type = user.hasPath("method.type") ? user.getString("method.type") : defaults.getString("method.type");
+        Presets.Preset preset = presets.get(type);
+        if (preset != null) {
+            StrictKeys.check(preset.config(), defaults);
+            layered = user.withoutPath("method.type")
+                    .withFallback(preset.config())
+                    .withFallback(ConfigFactory.empty().withValue("method.preset", ConfigValueFactory.fromAnyRef(type)));
+            sources.add("preset " + type);
+        }
         Config merged;
         try {
-            merged = user.withFallback(defaults).resolve(ConfigResolveOptions.defaults());
+            merged = layered.withFallback(defaults).resolve(ConfigResolveOptions.defaults());
         } catch (ConfigException e) {
             throw new LplException("configuration cannot be resolved: " + e.getMessage(), e);
         }

@@ -6,6 +6,8 @@ import dev.lpl.api.LplPlugin;
 import dev.lpl.api.PluginFactory;
 import dev.lpl.api.data.DatasetFactory;
 import dev.lpl.api.model.ModelFactory;
+import dev.lpl.api.objective.ClassWeightingFactory;
+import dev.lpl.api.objective.LossFunctionFactory;
 import dev.lpl.api.perturbation.BoundStrategyFactory;
 import dev.lpl.api.perturbation.OptimizerFactory;
 import dev.lpl.api.perturbation.PerturbationFactory;
@@ -28,6 +30,12 @@ public final class PluginKind<F extends PluginFactory> {
     /** Training methods (logit perturbations). */
     public static final PluginKind<PerturbationFactory> METHOD = new PluginKind<>(
             "method", PerturbationFactory.class, "method.type", LplPlugin::perturbations);
+    /** Per-sample losses on the perturbed logits. */
+    public static final PluginKind<LossFunctionFactory> LOSS = new PluginKind<>(
+            "loss", LossFunctionFactory.class, "method.loss.type", LplPlugin::losses);
+    /** Per-class weightings of the loss's mean. */
+    public static final PluginKind<ClassWeightingFactory> WEIGHTING = new PluginKind<>(
+            "weighting", ClassWeightingFactory.class, "method.weighting.type", LplPlugin::weightings);
     /** LPL category-split strategies. */
     public static final PluginKind<SplitStrategyFactory> SPLIT = new PluginKind<>(
             "split", SplitStrategyFactory.class, "method.lpl.split.type", LplPlugin::splitStrategies);
@@ -58,7 +66,7 @@ public final class PluginKind<F extends PluginFactory> {
 
     /** Every kind, in the order {@code lpl list} shows them. */
     public static final List<PluginKind<?>> ALL = List.of(
-            METHOD, SPLIT, BOUND, INNER_OPTIMIZER, DATASET, MODEL, WEIGHT_OPTIMIZER, SCHEDULE, BACKEND, RUN_LISTENER);
+            METHOD, LOSS, WEIGHTING, SPLIT, BOUND, INNER_OPTIMIZER, DATASET, MODEL, WEIGHT_OPTIMIZER, SCHEDULE, BACKEND, RUN_LISTENER);
 
     private final String name;
     private final Class<F> factoryType;

@@ -21,6 +21,8 @@ import dev.lpl.api.model.HeadType;
 import dev.lpl.api.model.KaimingNormalInitializer;
 import dev.lpl.api.model.ModelFactory;
 import dev.lpl.api.model.ModelSpec;
+import dev.lpl.api.objective.ClassWeighting;
+import dev.lpl.api.objective.LossFunction;
 import dev.lpl.api.perturbation.Perturbation;
 import dev.lpl.api.training.Backend;
 import dev.lpl.api.training.LearningRateSchedule;
@@ -88,6 +90,23 @@ public final class RunFactory {
     }
 
     /**
+     * Creates the method's whole objective from the {@code method} block: perturbation, loss and
+     * class weighting.
+     *
+     * @param root the whole configuration
+     * @return the objective
+     */
+    public MethodObjective method(Settings root) {
+        Settings method = root.getSettings("method");
+        RegistryComponents components = new RegistryComponents(registry);
+        LossFunction loss = components.factory(PluginKind.LOSS, method.getSettings("loss"))
+                .create(RegistryComponents.options(method.getSettings("loss")));
+        ClassWeighting weighting = components.factory(PluginKind.WEIGHTING, method.getSettings("weighting"))
+                .create(RegistryComponents.options(method.getSettings("weighting")));
+        return new MethodObjective(perturbation(root), loss, weighting);
+    }
+
+    /**
      * Validates the configuration and prepares a run: data loaded, network initialised, run
      * directory created (empty).
      *
@@ -98,8 +117,8 @@ public final class RunFactory {
     public PreparedRun prepare(RunConfig config, Path out) {
         Settings root = config.settings();
         // 1. Everything that needs neither the engine nor the data.
-        String methodName = root.getString("method.type");
-        Perturbation perturbation = perturbation(root);
+        String methodName = root.has("method.preset") ? root.getString("method.preset") : root.getString("method.type");
+        MethodObjective objective = method(root);
         String optimizerName = root.getString("optimizer.type");
         WeightOptimizer optimizer = registry.get(PluginKind.WEIGHT_OPTIMIZER, optimizerName, "optimizer.type")
                 .create(root.getSettings("optimizer").getSettings(StrictKeys.quoteIfNeeded(optimizerName)));
@@ -193,10 +212,10 @@ public final class RunFactory {
                 train, augmentation, batchSize, true, Seeds.derive(seed, "loader"), prefetch);
         BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
         ParameterStore parameterStore = new ParameterStore(manager, false);
-        Evaluator evaluator = new Evaluator(
-                block, parameterStore, manager, device, testLoader, imageShape, numClasses);
+        Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
+                numClasses, logits -> objective.predictionLogits(logits, classCounts));
         TrainingEngine trainingEngine = new TrainingEngine(block, manager, parameterStore, device,
-                new MethodObjective(perturbation), optimizer, schedule, trainLoader, evaluator,
+                objective, optimizer, schedule, trainLoader, evaluator,
                 classCounts, imageShape, epochs, meters);
         RunDirectory runDirectory = RunDirectory.create(directory);
 
@@ -210,7 +229,7 @@ public final class RunFactory {
                 device.toString(), engine.getEngineName() + " " + engine.getVersion(), epochs, batchSize,
                 seeds, longTailInfo);
         return new PreparedRun(config, description, runDirectory, trainingEngine, listeners,
-                List.of(trainLoader, testLoader, manager));
+                List.of(trainLoader, testLoader, objective, manager));
     }
 
     private static ImageDataset loadDataset(

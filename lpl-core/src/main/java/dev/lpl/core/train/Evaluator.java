@@ -14,10 +14,12 @@ import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.HostBatch;
 import java.nio.FloatBuffer;
 import java.util.Iterator;
+import java.util.function.UnaryOperator;
 
 /**
  * Evaluates a network on a test set: inference-mode forward passes (BatchNorm running statistics,
- * no dropout) without autograd, on the raw logits, accumulating a confusion matrix.
+ * no dropout) without autograd, accumulating a confusion matrix of the predictions (the argmax of
+ * the raw logits unless the method adjusts them, as post-hoc logit adjustment does).
  */
 public final class Evaluator {
 
@@ -28,6 +30,7 @@ public final class Evaluator {
     private final BatchLoader loader;
     private final Shape imageShape;
     private final int numClasses;
+    private final UnaryOperator<NDArray> predictionLogits;
 
     /**
      * Creates an evaluator.
@@ -39,6 +42,8 @@ public final class Evaluator {
      * @param loader the test batches (no shuffle, no augmentation)
      * @param imageShape C×H×W
      * @param numClasses C
+     * @param predictionLogits maps raw logits to those predictions are taken from (e.g. post-hoc
+     *     logit adjustment)
      */
     public Evaluator(
             ClassifierBlock block,
@@ -47,7 +52,8 @@ public final class Evaluator {
             Device device,
             BatchLoader loader,
             Shape imageShape,
-            int numClasses) {
+            int numClasses,
+            UnaryOperator<NDArray> predictionLogits) {
         this.block = requireNonNull(block, "block is null");
         this.parameterStore = requireNonNull(parameterStore, "parameterStore is null");
         this.manager = requireNonNull(manager, "manager is null");
@@ -55,6 +61,7 @@ public final class Evaluator {
         this.loader = requireNonNull(loader, "loader is null");
         this.imageShape = requireNonNull(imageShape, "imageShape is null");
         this.numClasses = numClasses;
+        this.predictionLogits = requireNonNull(predictionLogits, "predictionLogits is null");
     }
 
     /**
@@ -71,7 +78,7 @@ public final class Evaluator {
                 scope.suppressNotUsedWarning();
                 NDArray x = m.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size()).addAll(imageShape));
                 NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
-                long[] predicted = logits.argMax(1).toLongArray();
+                long[] predicted = predictionLogits.apply(logits).argMax(1).toLongArray();
                 long[] labels = batch.labels();
                 for (int i = 0; i < batch.size(); i++) {
                     confusion[(int) labels[i]][(int) predicted[i]]++;

@@ -3,26 +3,54 @@ package dev.lpl.core.train;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDArray;
+import dev.lpl.api.objective.ClassWeighting;
+import dev.lpl.api.objective.LossFunction;
 import dev.lpl.api.perturbation.Perturbation;
 import dev.lpl.api.perturbation.TrainingView;
+import java.util.Optional;
 
 /**
- * The training objective of a method: {@code mean_i CE(u_i + δ_{y_i}, y_i)} with δ from the
- * method's {@link Perturbation} (LPL slides, Eq. 7). Training and {@code lpl loss} both call this
- * class, so a method checked against a reference implementation with {@code lpl loss} is checked
- * exactly as it trains.
+ * The training objective of a method: {@code Σ_i w_{y_i}·l(u_i + δ_{y_i}, y_i) / Σ_i w_{y_i}} — the
+ * method's {@link Perturbation} (LPL slides, Eq. 7), a per-sample {@link LossFunction} on the
+ * perturbed logits and the per-class weights of a {@link ClassWeighting} (PyTorch's weighted mean;
+ * the plain mean without weights). Training and {@code lpl loss} both call this class, so a method
+ * checked against a reference implementation with {@code lpl loss} is checked exactly as it trains.
  */
-public final class MethodObjective {
+public final class MethodObjective implements AutoCloseable {
 
     private final Perturbation perturbation;
+    private final LossFunction loss;
+    private final ClassWeighting weighting;
 
     /**
      * Creates the objective.
      *
      * @param perturbation the method's perturbation
+     * @param loss the per-sample loss
+     * @param weighting the class weights of the mean
+     */
+    public MethodObjective(Perturbation perturbation, LossFunction loss, ClassWeighting weighting) {
+        this.perturbation = requireNonNull(perturbation, "perturbation is null");
+        this.loss = requireNonNull(loss, "loss is null");
+        this.weighting = requireNonNull(weighting, "weighting is null");
+    }
+
+    /**
+     * Creates the plain objective of a perturbation: cross-entropy, unweighted mean.
+     *
+     * @param perturbation the method's perturbation
      */
     public MethodObjective(Perturbation perturbation) {
-        this.perturbation = requireNonNull(perturbation, "perturbation is null");
+        this(perturbation, CrossEntropyLoss.INSTANCE, (counts, epoch, total) -> Optional.empty());
+    }
+
+    /**
+     * Returns the method's perturbation.
+     *
+     * @return the perturbation
+     */
+    public Perturbation perturbation() {
+        return perturbation;
     }
 
     /**
@@ -39,7 +67,7 @@ public final class MethodObjective {
      * @param logits the B×C logits
      * @param labels the B labels (int64)
      * @param view the training state
-     * @return the perturbed logits and the mean loss
+     * @return the perturbed logits and the loss
      */
     public Result compute(NDArray logits, NDArray labels, TrainingView view) {
         NDArray perturbed = perturbation.perturb(logits, labels, view);
@@ -47,20 +75,44 @@ public final class MethodObjective {
             throw new IllegalStateException("perturbation " + perturbation.getClass().getName()
                     + " changed the logits' shape from " + logits.getShape() + " to " + perturbed.getShape());
         }
-        return new Result(perturbed, crossEntropy(perturbed, labels));
+        NDArray perSample = loss.perSample(perturbed, labels);
+        Optional<float[]> weights = weighting.weights(view.classCounts(), view.epoch(), view.totalEpochs());
+        if (weights.isEmpty()) {
+            return new Result(perturbed, perSample.mean());
+        }
+        float[] w = weights.get();
+        if (w.length != view.numClasses()) {
+            throw new IllegalStateException("class weighting " + weighting.getClass().getName() + " returned "
+                    + w.length + " weights for " + view.numClasses() + " classes");
+        }
+        NDArray sampleWeights = labels.oneHot(view.numClasses()).matMul(view.manager().create(w));
+        return new Result(perturbed, perSample.mul(sampleWeights).sum().div(sampleWeights.sum()));
     }
 
     /**
-     * Mean softmax cross-entropy {@code −mean_i log softmax(u_i)_{y_i}}, computed stably with
-     * log-softmax.
+     * Returns the logits predictions are taken from (the method's choice; raw by default).
+     *
+     * @param logits the raw logits
+     * @param classCounts the training counts
+     * @return the prediction logits
+     */
+    public NDArray predictionLogits(NDArray logits, long[] classCounts) {
+        return perturbation.predictionLogits(logits, classCounts);
+    }
+
+    /**
+     * Mean softmax cross-entropy {@code −mean_i log softmax(u_i)_{y_i}}.
      *
      * @param logits B×C logits
      * @param labels B labels
      * @return the scalar mean loss
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        int numClasses = (int) logits.getShape().get(1);
-        NDArray oneHot = labels.oneHot(numClasses);
-        return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
+        return CrossEntropyLoss.INSTANCE.perSample(logits, labels).mean();
+    }
+
+    @Override
+    public void close() {
+        perturbation.close();
     }
 }

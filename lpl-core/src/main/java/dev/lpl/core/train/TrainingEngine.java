@@ -30,8 +30,8 @@ import java.util.function.Consumer;
 /**
  * The training loop (our own, not DJL's {@code EasyTrain}; see ENGINEERING.md). Per batch, inside
  * its own {@link NDManager} and {@link NDScope} so native memory stays flat: upload → forward
- * (training mode) → the method's objective ({@link MethodObjective}: perturbation, then
- * cross-entropy) → backward → {@link WeightOptimizer#update} of every trainable parameter at the
+ * (training mode; features and classifier run separately so the method may use the features) →
+ * the method's objective ({@link MethodObjective}: perturbation, loss, class weights) → backward → {@link WeightOptimizer#update} of every trainable parameter at the
  * scheduled learning rate. Per epoch: evaluation on the test set and the listeners.
  *
  * <p>A non-finite loss stops the run with an {@link LplException}.
@@ -51,6 +51,7 @@ public final class TrainingEngine {
     private final int epochs;
     private final ParameterStore parameterStore;
     private final List<Parameter> trainable;
+    private final Parameter classifierWeight;
     private final Timer stepTimer;
     private final Timer objectiveTimer;
     private final Timer dataTimer;
@@ -100,6 +101,7 @@ public final class TrainingEngine {
         this.imageShape = requireNonNull(imageShape, "imageShape is null");
         this.epochs = epochs;
         this.trainable = block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
+        this.classifierWeight = block.linearClassifierWeight().orElse(null);
         this.stepTimer = Timer.builder("lpl.train.step").description("one training step").register(meters);
         this.objectiveTimer = Timer.builder("lpl.train.objective")
                 .description("the method's perturbation and loss within a step").register(meters);
@@ -162,10 +164,12 @@ public final class TrainingEngine {
                 NDArray x = m.create(
                         FloatBuffer.wrap(hostBatch.images()), new Shape(hostBatch.size()).addAll(imageShape));
                 NDArray y = m.create(hostBatch.labels());
-                TrainingView view = new TrainingView(classCounts, epoch, epochs, m);
                 NDArray lossArray;
                 try (GradientCollector collector = m.getEngine().newGradientCollector()) {
-                    NDArray logits = block.forward(parameterStore, new NDList(x), true).singletonOrThrow();
+                    NDList features = block.features().forward(parameterStore, new NDList(x), true);
+                    NDArray logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
+                    TrainingView view = new TrainingView(classCounts, epoch, epochs, m,
+                            features.singletonOrThrow(), classifierWeight == null ? null : classifierWeight.getArray());
                     long objectiveStart = System.nanoTime();
                     lossArray = objective.compute(logits, y, view).loss();
                     objectiveTime = System.nanoTime() - objectiveStart;

@@ -118,6 +118,44 @@ class RunFactoryTest {
     }
 
     @Test
+    void enabledRunListenersSeeEveryEpoch(@TempDir Path tmp) {
+        dev.lpl.core.testing.TinyPlugin.EVENTS.clear();
+        try (var run = LPL.runFactory().prepare(config("training.listeners=[recorder]", "training.epochs=2",
+                "training.listener.recorder.prefix=\"r:\""), tmp.resolve("l"))) {
+            run.run(TrainingProgress.NONE);
+        }
+        assertThat(dev.lpl.core.testing.TinyPlugin.EVENTS)
+                .containsExactly("r:start tiny 2", "r:epoch 1", "r:epoch 2", "r:finished 2");
+        assertThatThrownBy(() -> LPL.runFactory().prepare(config("training.listeners=[recorder, nope]"), tmp.resolve("m")))
+                .hasMessageContaining("unknown run-listener 'nope' (training.listeners)");
+    }
+
+    @Test
+    void presetsExpandAndExplicitKeysWin(@TempDir Path tmp) {
+        RunConfig plain = config("method.type=tiny-fast");
+        assertThat(plain.config().getString("method.type")).isEqualTo("identity");
+        assertThat(plain.config().getString("method.preset")).isEqualTo("tiny-fast");
+        assertThat(plain.config().getInt("training.epochs")).isEqualTo(4); // config() sets epochs=4 explicitly
+        RunConfig noEpochs = LPL.configLoader().load(null, List.of("method.type=tiny-fast"));
+        assertThat(noEpochs.config().getInt("training.epochs")).isEqualTo(1);
+        assertThat(noEpochs.sources()).contains("preset tiny-fast");
+        assertThatThrownBy(() -> LPL.configLoader().load(null, List.of("method.preset=tiny-fast")))
+                .hasMessageContaining("select a preset with method.type");
+        try (var run = LPL.runFactory().prepare(config("method.type=tiny-fast", "training.epochs=1"), tmp.resolve("p"))) {
+            assertThat(run.description().method()).isEqualTo("tiny-fast");
+        }
+    }
+
+    @Test
+    void methodsSeeTheFeaturesAndTheLinearClassifierWeight(@TempDir Path tmp) {
+        dev.lpl.core.testing.TinyPlugin.EVENTS.clear();
+        try (var run = LPL.runFactory().prepare(config("method.type=features", "training.epochs=1"), tmp.resolve("f"))) {
+            run.run(TrainingProgress.NONE);
+        }
+        assertThat(dev.lpl.core.testing.TinyPlugin.EVENTS).contains("features (32, 8) weight (2, 8)");
+    }
+
+    @Test
     void longTailSamplingAppliesToAnyDataset(@TempDir Path tmp) {
         try (var run = LPL.runFactory().prepare(
                 config("data.long-tail.profile=exponential", "data.long-tail.ratio=10", "training.epochs=1"),

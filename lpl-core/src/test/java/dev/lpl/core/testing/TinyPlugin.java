@@ -16,6 +16,12 @@ import dev.lpl.api.model.ModelSpec;
 import dev.lpl.api.perturbation.Components;
 import dev.lpl.api.perturbation.Perturbation;
 import dev.lpl.api.perturbation.PerturbationFactory;
+import dev.lpl.api.training.EpochResult;
+import dev.lpl.api.training.RunInfo;
+import dev.lpl.api.training.RunListener;
+import dev.lpl.api.training.RunListenerFactory;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -91,7 +97,54 @@ public final class TinyPlugin implements LplPlugin {
     public List<PerturbationFactory> perturbations() {
         return List.of(
                 method("identity", "delta = 0 (test only)", (u, y, view) -> u.add(0)),
-                method("explode", "turns the logits into NaN (test only)", (u, y, view) -> u.mul(Float.NaN)));
+                method("explode", "turns the logits into NaN (test only)", (u, y, view) -> u.mul(Float.NaN)),
+                method("features", "records the shapes of the features and classifier weight (test only)",
+                        (u, y, view) -> {
+                            if (EVENTS.isEmpty()) {
+                                EVENTS.add("features " + view.features().orElseThrow().getShape()
+                                        + " weight " + view.classifierWeight().orElseThrow().getShape());
+                            }
+                            return u;
+                        }));
+    }
+
+    /** Events seen by the {@code recorder} listener, e.g. {@code "start tiny 2"}, {@code "epoch 1"}. */
+    public static final List<String> EVENTS = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public List<RunListenerFactory> runListeners() {
+        return List.of(new RunListenerFactory() {
+            @Override
+            public String name() {
+                return "recorder";
+            }
+
+            @Override
+            public String description() {
+                return "records run events (test only)";
+            }
+
+            @Override
+            public RunListener create(Settings settings) {
+                String prefix = settings.getString("prefix");
+                return new RunListener() {
+                    @Override
+                    public void runStarted(RunInfo run) {
+                        EVENTS.add(prefix + "start " + run.dataset() + " " + run.classNames().size());
+                    }
+
+                    @Override
+                    public void epochFinished(EpochResult result) {
+                        EVENTS.add(prefix + "epoch " + (result.epoch() + 1));
+                    }
+
+                    @Override
+                    public void runFinished(EpochResult last) {
+                        EVENTS.add(prefix + "finished " + (last.epoch() + 1));
+                    }
+                };
+            }
+        });
     }
 
     private static PerturbationFactory method(String name, String description, Perturbation perturbation) {

@@ -28,6 +28,22 @@ class MethodObjectiveTest {
     }
 
     @Test
+    void classWeightsGiveTheWeightedMean() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray logits = manager.create(new float[] {1f, 2f, 0f, 0.5f, -1f, 3f, 0f, 0f, 0f}, new Shape(3, 3));
+            NDArray labels = manager.create(new long[] {1, 2, 0});
+            MethodObjective objective = new MethodObjective((u, y, view) -> u, CrossEntropyLoss.INSTANCE,
+                    (counts, epoch, total) -> java.util.Optional.of(new float[] {0.5f, 2f, 1f}));
+            float loss = objective.compute(logits, labels, new TrainingView(new long[] {1, 1, 1}, 0, 1, manager))
+                    .loss().getFloat();
+            double l0 = -(2 - Math.log(Math.exp(1) + Math.exp(2) + 1));
+            double l1 = -(3 - Math.log(Math.exp(0.5) + Math.exp(-1) + Math.exp(3)));
+            double l2 = -(0 - Math.log(3));
+            assertThat(loss).isCloseTo((float) ((2 * l0 + 1 * l1 + 0.5 * l2) / 3.5), within(1e-5f));
+        }
+    }
+
+    @Test
     void crossEntropyIsStableForExtremeLogits() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray logits = manager.create(new float[] {1e4f, -1e4f}, new Shape(1, 2));
