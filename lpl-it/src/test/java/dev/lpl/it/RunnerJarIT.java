@@ -62,7 +62,7 @@ class RunnerJarIT {
 
     @Test
     void shortTrainingOnTheEmbeddedDataWritesARunDirectory() throws Exception {
-        Path runDir = work.resolve("runs/it-lpl");
+        Path runDir = Files.createTempDirectory(work, "run-").resolve("it-lpl");
         Result r = lpl("train", "--set", "training.epochs=2", "--set", "data.synthetic.train-per-class=200",
                 "--set", "data.synthetic.test-per-class=50", "--out", runDir.toString(), "--progress", "lines");
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();

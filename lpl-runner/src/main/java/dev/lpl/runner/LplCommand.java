@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = LplCommand.Version.class,
         description = "Train image classifiers with logit perturbation (LPL, LA, LDAM, ISDA, ...).",
-        subcommands = {TrainCommand.class, ListCommand.class, LossCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ListCommand.class, LossCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class LplCommand {
 
     /** Exit status of a user error (bad configuration, data or arguments). */

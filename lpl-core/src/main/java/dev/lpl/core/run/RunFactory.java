@@ -107,6 +107,42 @@ public final class RunFactory {
     }
 
     /**
+     * Creates the weight optimizer of the {@code optimizer} block.
+     *
+     * @param root the whole configuration
+     * @return the optimizer
+     */
+    public WeightOptimizer weightOptimizer(Settings root) {
+        String name = root.getString("optimizer.type");
+        return registry.get(PluginKind.WEIGHT_OPTIMIZER, name, "optimizer.type")
+                .create(root.getSettings("optimizer").getSettings(StrictKeys.quoteIfNeeded(name)));
+    }
+
+    /**
+     * Builds the network of the {@code model} block for a spec and initialises it (Kaiming-normal
+     * weights drawn from the engine's generator, which the caller seeds).
+     *
+     * @param root the whole configuration
+     * @param channels input channels
+     * @param height input height
+     * @param width input width
+     * @param numClasses C
+     * @param manager where the parameters live
+     * @return the initialised network
+     */
+    public ClassifierBlock model(Settings root, int channels, int height, int width, int numClasses, NDManager manager) {
+        String name = root.getString("model.type");
+        ModelFactory factory = registry.get(PluginKind.MODEL, name, "model.type");
+        HeadType head = HeadType.valueOf(root.getSettings("model")
+                .getChoice("head", List.of("linear", "cosine")).toUpperCase(Locale.ROOT));
+        ClassifierBlock block = factory.create(root.getSettings("model").getSettings(StrictKeys.quoteIfNeeded(name)),
+                new ModelSpec(channels, height, width, numClasses, head));
+        block.setInitializer(new KaimingNormalInitializer(), Parameter.Type.WEIGHT);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, channels, height, width));
+        return block;
+    }
+
+    /**
      * Validates the configuration and prepares a run: data loaded, network initialised, run
      * directory created (empty).
      *
@@ -119,9 +155,7 @@ public final class RunFactory {
         // 1. Everything that needs neither the engine nor the data.
         String methodName = root.has("method.preset") ? root.getString("method.preset") : root.getString("method.type");
         MethodObjective objective = method(root);
-        String optimizerName = root.getString("optimizer.type");
-        WeightOptimizer optimizer = registry.get(PluginKind.WEIGHT_OPTIMIZER, optimizerName, "optimizer.type")
-                .create(root.getSettings("optimizer").getSettings(StrictKeys.quoteIfNeeded(optimizerName)));
+        WeightOptimizer optimizer = weightOptimizer(root);
         String scheduleName = root.getString("schedule.type");
         LearningRateSchedule schedule = registry.get(PluginKind.SCHEDULE, scheduleName, "schedule.type")
                 .create(root.getSettings("schedule"));
@@ -137,10 +171,8 @@ public final class RunFactory {
         int epochs = training.getInt("epochs", 1, 1_000_000);
         int threads = training.getInt("threads", 0, 4096);
         String modelName = root.getString("model.type");
-        ModelFactory modelFactory = registry.get(PluginKind.MODEL, modelName, "model.type");
-        Settings modelSettings = root.getSettings("model").getSettings(StrictKeys.quoteIfNeeded(modelName));
-        HeadType head = HeadType.valueOf(root.getSettings("model")
-                .getChoice("head", List.of("linear", "cosine")).toUpperCase(Locale.ROOT));
+        registry.get(PluginKind.MODEL, modelName, "model.type");
+        root.getSettings("model").getChoice("head", List.of("linear", "cosine"));
         Settings data = root.getSettings("data");
         String datasetName = data.getString("type");
         DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
@@ -199,12 +231,9 @@ public final class RunFactory {
         Device device = backend.device(engine);
         ImageSet train = dataset.train();
         Shape imageShape = new Shape(train.channels(), train.height(), train.width());
-        ClassifierBlock block = modelFactory.create(modelSettings,
-                new ModelSpec(train.channels(), train.height(), train.width(), numClasses, head));
         NDManager manager = engine.newBaseManager(device);
         manager.setName("lpl-model");
-        block.setInitializer(new KaimingNormalInitializer(), Parameter.Type.WEIGHT);
-        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(imageShape));
+        ClassifierBlock block = model(root, train.channels(), train.height(), train.width(), numClasses, manager);
 
         // 5. The loop and the run directory.
         Augmentation augmentation = new Augmentation(padding, paddingMode, flip, dataset.mean(), dataset.std());

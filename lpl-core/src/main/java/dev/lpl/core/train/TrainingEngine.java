@@ -3,17 +3,11 @@ package dev.lpl.core.train;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.lpl.api.LplException;
 import dev.lpl.api.model.ClassifierBlock;
-import dev.lpl.api.perturbation.TrainingView;
 import dev.lpl.api.training.EpochResult;
 import dev.lpl.api.training.LearningRateSchedule;
 import dev.lpl.api.training.WeightOptimizer;
@@ -21,37 +15,26 @@ import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.HostBatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.FloatBuffer;
 import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The training loop (our own, not DJL's {@code EasyTrain}; see ENGINEERING.md). Per batch, inside
- * its own {@link NDManager} and {@link NDScope} so native memory stays flat: upload → forward
- * (training mode; features and classifier run separately so the method may use the features) →
- * the method's objective ({@link MethodObjective}: perturbation, loss, class weights) → backward → {@link WeightOptimizer#update} of every trainable parameter at the
- * scheduled learning rate. Per epoch: evaluation on the test set and the listeners.
+ * The training loop (our own, not DJL's {@code EasyTrain}; see ENGINEERING.md): per batch, the
+ * scheduled learning rate and one {@link TrainingStep} (its own NDManager and NDScope: forward →
+ * the method's objective → backward → update); per epoch, evaluation on the test set.
  *
  * <p>A non-finite loss stops the run with an {@link LplException}.
  */
 public final class TrainingEngine {
 
-    private final ClassifierBlock block;
-    private final NDManager manager;
-    private final Device device;
-    private final MethodObjective objective;
     private final WeightOptimizer optimizer;
     private final LearningRateSchedule schedule;
     private final BatchLoader trainLoader;
     private final Evaluator evaluator;
     private final long[] classCounts;
-    private final Shape imageShape;
     private final int epochs;
-    private final ParameterStore parameterStore;
-    private final List<Parameter> trainable;
-    private final Parameter classifierWeight;
+    private final TrainingStep step;
     private final Timer stepTimer;
     private final Timer objectiveTimer;
     private final Timer dataTimer;
@@ -88,20 +71,14 @@ public final class TrainingEngine {
             Shape imageShape,
             int epochs,
             MeterRegistry meters) {
-        this.block = requireNonNull(block, "block is null");
-        this.manager = requireNonNull(manager, "manager is null");
-        this.parameterStore = requireNonNull(parameterStore, "parameterStore is null");
-        this.device = requireNonNull(device, "device is null");
-        this.objective = requireNonNull(objective, "objective is null");
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
         this.schedule = requireNonNull(schedule, "schedule is null");
         this.trainLoader = requireNonNull(trainLoader, "trainLoader is null");
         this.evaluator = requireNonNull(evaluator, "evaluator is null");
         this.classCounts = requireNonNull(classCounts, "classCounts is null").clone();
-        this.imageShape = requireNonNull(imageShape, "imageShape is null");
         this.epochs = epochs;
-        this.trainable = block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
-        this.classifierWeight = block.linearClassifierWeight().orElse(null);
+        this.step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer, classCounts,
+                imageShape, epochs);
         this.stepTimer = Timer.builder("lpl.train.step").description("one training step").register(meters);
         this.objectiveTimer = Timer.builder("lpl.train.objective")
                 .description("the method's perturbation and loss within a step").register(meters);
@@ -157,36 +134,13 @@ public final class TrainingEngine {
             waitNanos += stepStart - waitStart;
             optimizer.setLearningRate(
                     optimizer.baseLearningRate() * schedule.factor(epoch, batch / (double) batches, epochs));
-            float loss;
-            long objectiveTime;
-            try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
-                scope.suppressNotUsedWarning();
-                NDArray x = m.create(
-                        FloatBuffer.wrap(hostBatch.images()), new Shape(hostBatch.size()).addAll(imageShape));
-                NDArray y = m.create(hostBatch.labels());
-                NDArray lossArray;
-                try (GradientCollector collector = m.getEngine().newGradientCollector()) {
-                    NDList features = block.features().forward(parameterStore, new NDList(x), true);
-                    NDArray logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
-                    TrainingView view = new TrainingView(classCounts, epoch, epochs, m,
-                            features.singletonOrThrow(), classifierWeight == null ? null : classifierWeight.getArray());
-                    long objectiveStart = System.nanoTime();
-                    lossArray = objective.compute(logits, y, view).loss();
-                    objectiveTime = System.nanoTime() - objectiveStart;
-                    collector.backward(lossArray);
-                }
-                loss = lossArray.getFloat();
-                if (!Float.isFinite(loss)) {
-                    throw new LplException("training loss became " + loss + " at epoch " + (epoch + 1)
-                            + ", batch " + (batch + 1) + "; lower optimizer.sgd.learning-rate or the method's bounds");
-                }
-                for (Parameter parameter : trainable) {
-                    NDArray weight = parameter.getArray();
-                    try (NDArray grad = weight.getGradient()) {
-                        optimizer.update(parameter.getId(), weight, grad);
-                    }
-                }
+            TrainingStep.Result step = this.step.run(hostBatch, epoch);
+            float loss = step.loss();
+            if (!Float.isFinite(loss)) {
+                throw new LplException("training loss became " + loss + " at epoch " + (epoch + 1)
+                        + ", batch " + (batch + 1) + "; lower optimizer.sgd.learning-rate or the method's bounds");
             }
+            long objectiveTime = step.objectiveNanos();
             long stepTime = System.nanoTime() - stepStart;
             stepNanos += stepTime;
             objectiveNanos += objectiveTime;

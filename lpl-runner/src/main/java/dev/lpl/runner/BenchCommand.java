@@ -1,0 +1,129 @@
+package dev.lpl.runner;
+
+import dev.lpl.api.LplException;
+import dev.lpl.core.Bootstrap;
+import dev.lpl.core.bench.StepBenchmark;
+import dev.lpl.core.run.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code lpl bench}: the training step time of each method on one network and batch size. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+    "Time the training step of each method (exactly the training code) on one network and batch,",
+    "interleaved round by round; prints median and spread, images/s and the ratio to the first method."})
+final class BenchCommand implements Callable<Integer> {
+
+    @ParentCommand
+    LplCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "resnet32", description = "Network (model.type), default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size, default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--methods", defaultValue = "ce,lpl", split = ",",
+            description = "Methods or presets, the first is the reference; default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(names = "--image", defaultValue = "3x32x32", description = "Input CxHxW, default: ${DEFAULT-VALUE}.")
+    String image;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Number of classes, default: ${DEFAULT-VALUE}.")
+    int classes;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps per method, default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds over all methods, default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(names = "--steps", defaultValue = "4", description = "Timed steps per method and round, default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key for every method (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the timings as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        int[] shape;
+        try {
+            shape = Arrays.stream(image.toLowerCase(Locale.ROOT).split("x")).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new LplException("--image " + image + " must be CxHxW, e.g. 3x32x32");
+        }
+        if (shape.length != 3 || Arrays.stream(shape).anyMatch(v -> v < 1)) {
+            throw new LplException("--image " + image + " must be CxHxW with positive sizes, e.g. 3x32x32");
+        }
+        if (batch < 1 || classes < 2 || rounds < 1 || steps < 1 || warmup < 0 || methods.isEmpty()) {
+            throw new LplException("--batch, --rounds and --steps must be positive, --classes at least 2, --warmup >= 0");
+        }
+        Bootstrap lpl = parent.bootstrap();
+        List<String> sets = new ArrayList<>();
+        sets.add("model.type=" + model);
+        sets.addAll(overrides);
+        StepBenchmark.Options options = new StepBenchmark.Options(
+                shape[0], shape[1], shape[2], classes, batch, warmup, rounds, steps, 42);
+        List<StepBenchmark.Timing> timings =
+                new StepBenchmark(lpl.configLoader(), lpl.runFactory()).run(methods, sets, options);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s, batch %d, %s input, %d classes, %d threads; %d timed steps per method%n",
+                model, batch, image, classes, Runtime.getRuntime().availableProcessors(), rounds * steps);
+        String format = "%-16s %10s %9s %9s %12s %12s %8s%n";
+        out.printf(Locale.ROOT, format, "method", "median ms", "p10 ms", "p90 ms", "objective ms", "images/s", "vs " + methods.get(0));
+        double reference = timings.get(0).stepQuantile(0.5);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (StepBenchmark.Timing t : timings) {
+            double median = t.stepQuantile(0.5);
+            out.printf(Locale.ROOT, format, t.method(), fmt(median), fmt(t.stepQuantile(0.1)), fmt(t.stepQuantile(0.9)),
+                    String.format(Locale.ROOT, "%.3f", t.objectiveMedian()), fmt(t.imagesPerSecond()),
+                    String.format(Locale.ROOT, "%.3f", median / reference));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("method", t.method());
+            row.put("median_ms", median);
+            row.put("p10_ms", t.stepQuantile(0.1));
+            row.put("p90_ms", t.stepQuantile(0.9));
+            row.put("objective_median_ms", t.objectiveMedian());
+            row.put("images_per_second", t.imagesPerSecond());
+            row.put("ratio", median / reference);
+            row.put("step_ms", t.stepMillis());
+            rows.add(row);
+        }
+        out.flush();
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", model);
+            doc.put("batch", batch);
+            doc.put("image", image);
+            doc.put("classes", classes);
+            doc.put("processors", Runtime.getRuntime().availableProcessors());
+            doc.put("methods", rows);
+            Files.writeString(json, Json.pretty(doc));
+        }
+        return 0;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}
