@@ -30,6 +30,13 @@ import dev.lpl.api.perturbation.TrainingView;
  * operations whatever the number of inner steps (copy the logits and labels out, create D, add).
  * With {@code detach = false} the solver's {@link DifferentiableOptimizer#solveDifferentiable
  * replay} makes the loss differentiate through the inner loop, as the authors' long-tail code did.
+ *
+ * <p>LA + LPL (Eq. 15): with {@code logit-adjustment = λ > 0} the logits are first shifted by
+ * {@code λ·log(π + 1e-12)} ({@code π_c = n_c/N}, logit adjustment of Menon et al., ICLR 2021) on
+ * every class; the split, bounds and inner loop run on the adjusted logits {@code u' = u + λ·log π}
+ * and the loss is taken on {@code u' + δ(u')_y}. Evaluation uses the raw logits. The shift is a
+ * constant: it adds C numbers to the constant of the detached path and one broadcast addition to the
+ * differentiable one.
  */
 public final class LplPerturbation implements Perturbation {
 
@@ -37,9 +44,10 @@ public final class LplPerturbation implements Perturbation {
     private final BoundStrategy boundStrategy;
     private final Optimizer optimizer;
     private final boolean detach;
+    private final double logitAdjustment;
 
     /**
-     * Creates the method.
+     * Creates the method without logit adjustment.
      *
      * @param splitStrategy the category split
      * @param boundStrategy the per-class bound
@@ -49,13 +57,34 @@ public final class LplPerturbation implements Perturbation {
      */
     public LplPerturbation(
             SplitStrategy splitStrategy, BoundStrategy boundStrategy, Optimizer optimizer, boolean detach) {
+        this(splitStrategy, boundStrategy, optimizer, detach, 0);
+    }
+
+    /**
+     * Creates the method, with the logit adjustment of LA + LPL (Eq. 15) when {@code
+     * logitAdjustment > 0}.
+     *
+     * @param splitStrategy the category split
+     * @param boundStrategy the per-class bound
+     * @param optimizer the inner solver; a {@link DifferentiableOptimizer} when {@code detach} is
+     *     false
+     * @param detach whether δ is a constant (true) or differentiated through the inner loop
+     * @param logitAdjustment λ, finite and {@code >= 0}: the logits are shifted by {@code λ·log(π +
+     *     1e-12)} before the inner loop (0 = plain LPL)
+     */
+    public LplPerturbation(SplitStrategy splitStrategy, BoundStrategy boundStrategy, Optimizer optimizer,
+            boolean detach, double logitAdjustment) {
         this.splitStrategy = requireNonNull(splitStrategy, "splitStrategy is null");
         this.boundStrategy = requireNonNull(boundStrategy, "boundStrategy is null");
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
         if (!detach && !(optimizer instanceof DifferentiableOptimizer)) {
             throw new IllegalArgumentException("detach = false needs a DifferentiableOptimizer: " + optimizer);
         }
+        if (!(logitAdjustment >= 0) || Double.isInfinite(logitAdjustment)) {
+            throw new IllegalArgumentException("logitAdjustment must be finite and >= 0: " + logitAdjustment);
+        }
         this.detach = detach;
+        this.logitAdjustment = logitAdjustment;
     }
 
     /**
@@ -68,16 +97,66 @@ public final class LplPerturbation implements Perturbation {
     }
 
     /**
-     * Solves the inner problem of a batch on host copies, without touching the engine: the split,
-     * bounds, step counts and {@code δ} that {@link #perturb} applies.
+     * Returns λ of LA + LPL.
      *
-     * @param logits row-major B×C logits
+     * @return the option {@code logit-adjustment} (0 = plain LPL)
+     */
+    public double logitAdjustment() {
+        return logitAdjustment;
+    }
+
+    /**
+     * Returns the logit-adjustment shift {@code λ·log(π_c + 1e-12)} of every class, as the floats
+     * added to the logits.
+     *
+     * @param classCounts the training counts {@code n_c}
+     * @return C values; all 0 when λ = 0
+     */
+    public float[] adjustment(long[] classCounts) {
+        requireNonNull(classCounts, "classCounts is null");
+        float[] shift = new float[classCounts.length];
+        if (logitAdjustment == 0) {
+            return shift;
+        }
+        double total = 0;
+        for (long n : classCounts) {
+            total += n;
+        }
+        if (!(total > 0)) {
+            throw new IllegalArgumentException("class counts must not all be 0");
+        }
+        for (int c = 0; c < shift.length; c++) {
+            shift[c] = (float) (logitAdjustment * Math.log(classCounts[c] / total + 1e-12));
+        }
+        return shift;
+    }
+
+    /**
+     * Solves the inner problem of a batch on host copies, without touching the engine: the split,
+     * bounds, step counts and {@code δ} that {@link #perturb} applies (with logit adjustment, those
+     * of the adjusted logits).
+     *
+     * @param logits row-major B×C logits (raw: the adjustment is added here)
      * @param labels B labels in [0, C)
      * @param classCounts the training counts {@code n_c}, length C
      * @return the solution
      */
     public InnerSolution solve(float[] logits, int[] labels, long[] classCounts) {
-        return optimizer.solve(new InnerProblem(logits, labels, classCounts, splitStrategy, boundStrategy));
+        float[] adjusted = adjusted(logits, adjustment(classCounts));
+        return optimizer.solve(new InnerProblem(adjusted, labels, classCounts, splitStrategy, boundStrategy));
+    }
+
+    /** Returns {@code logits + shift} per row (the logits themselves when λ = 0). */
+    private float[] adjusted(float[] logits, float[] shift) {
+        if (logitAdjustment == 0) {
+            return logits;
+        }
+        float[] adjusted = new float[logits.length];
+        int numClasses = shift.length;
+        for (int n = 0; n < logits.length; n++) {
+            adjusted[n] = logits[n] + shift[n % numClasses];
+        }
+        return adjusted;
     }
 
     @Override
@@ -99,8 +178,10 @@ public final class LplPerturbation implements Perturbation {
                     + " values");
         }
         int[] hostLabels = hostLabels(labels);
-        InnerProblem problem = new InnerProblem(
-                logits.toFloatArray(), hostLabels, view.classCounts(), splitStrategy, boundStrategy);
+        long[] classCounts = view.classCounts();
+        float[] adjustment = adjustment(classCounts);
+        InnerProblem problem = new InnerProblem(adjusted(logits.toFloatArray(), adjustment), hostLabels,
+                classCounts, splitStrategy, boundStrategy);
         InnerSolution solution = optimizer.solve(problem);
         float[] delta = solution.delta();
         if (detach) {
@@ -108,14 +189,23 @@ public final class LplPerturbation implements Perturbation {
             for (int i = 0; i < batchSize; i++) {
                 System.arraycopy(delta, hostLabels[i] * numClasses, shift, i * numClasses, numClasses);
             }
+            if (logitAdjustment != 0) {
+                // u + (a + δ_y): the shift of LA + LPL joins the constant, no extra engine operation
+                for (int n = 0; n < shift.length; n++) {
+                    shift[n] += adjustment[n % numClasses];
+                }
+            }
             return logits.add(view.manager().create(shift, shape));
         }
         float[] oneHot = new float[batchSize * numClasses];
         for (int i = 0; i < batchSize; i++) {
             oneHot[i * numClasses + hostLabels[i]] = 1f;
         }
+        NDArray start = logitAdjustment == 0
+                ? logits
+                : logits.add(view.manager().create(adjustment, new Shape(1, numClasses)));
         return ((DifferentiableOptimizer) optimizer)
-                .solveDifferentiable(logits, view.manager().create(oneHot, shape), problem, solution);
+                .solveDifferentiable(start, view.manager().create(oneHot, shape), problem, solution);
     }
 
     private static int[] hostLabels(NDArray labels) {
@@ -140,12 +230,13 @@ public final class LplPerturbation implements Perturbation {
     @Override
     public String toString() {
         return "LplPerturbation{split=" + splitStrategy + ", bound=" + boundStrategy + ", optimizer="
-                + optimizer + ", detach=" + detach + "}";
+                + optimizer + ", detach=" + detach + ", logitAdjustment=" + logitAdjustment + "}";
     }
 
     /**
-     * The {@code lpl} factory. Reads {@code detach} and builds its parts from the blocks {@code
-     * split}, {@code bound} and {@code optimizer} through {@link Components}.
+     * The {@code lpl} factory. Reads {@code detach} and {@code logit-adjustment} (λ of LA + LPL,
+     * {@code >= 0}) and builds its parts from the blocks {@code split}, {@code bound} and {@code
+     * optimizer} through {@link Components}.
      */
     public static final class Factory implements PerturbationFactory {
 
@@ -169,6 +260,10 @@ public final class LplPerturbation implements Perturbation {
             requireNonNull(settings, "settings is null");
             requireNonNull(components, "components is null");
             boolean detach = settings.getBoolean("detach");
+            double logitAdjustment = settings.getDouble("logit-adjustment", 0, Double.POSITIVE_INFINITY);
+            if (Double.isInfinite(logitAdjustment)) {
+                throw settings.invalid("logit-adjustment", "must be finite");
+            }
             Settings splitSettings = settings.getSettings("split");
             Settings boundSettings = settings.getSettings("bound");
             Settings optimizerSettings = settings.getSettings("optimizer");
@@ -185,7 +280,7 @@ public final class LplPerturbation implements Perturbation {
                         + " through its loop, and " + typeOf(optimizerSettings, "optimizer")
                         + " cannot; set detach = true or optimizer.type = pgd");
             }
-            return new LplPerturbation(split, bound, optimizer, detach);
+            return new LplPerturbation(split, bound, optimizer, detach, logitAdjustment);
         }
 
         private static String typeOf(Settings settings, String what) {

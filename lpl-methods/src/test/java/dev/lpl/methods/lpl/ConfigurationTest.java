@@ -27,7 +27,10 @@ class ConfigurationTest {
         ServiceLoader.load(LplPlugin.class).forEach(plugins::add);
         assertThat(plugins).hasAtLeastOneElementOfType(MethodsPlugin.class);
         MethodsPlugin plugin = new MethodsPlugin();
-        assertThat(names(plugin.perturbations())).containsExactly("ce", "lpl");
+        assertThat(names(plugin.perturbations())).startsWith("ce", "lpl")
+                .contains("la", "balanced-softmax", "ldam").doesNotHaveDuplicates();
+        assertThat(names(plugin.losses())).containsExactly("focal");
+        assertThat(names(plugin.weightings())).containsExactly("class-balanced", "deferred");
         assertThat(names(plugin.splitStrategies())).containsExactly("mean", "fixed-index", "all-positive");
         assertThat(names(plugin.boundStrategies())).containsExactly("fixed", "varied-balanced", "varied-longtail");
         assertThat(names(plugin.optimizers())).containsExactly("pgd");
@@ -36,6 +39,8 @@ class ConfigurationTest {
         all.addAll(plugin.splitStrategies());
         all.addAll(plugin.boundStrategies());
         all.addAll(plugin.optimizers());
+        all.addAll(plugin.losses());
+        all.addAll(plugin.weightings());
         for (PluginFactory factory : all) {
             assertThat(factory.name()).matches("[a-z]+(-[a-z]+)*");
             assertThat(factory.description()).isNotBlank().doesNotContain("\n");

@@ -1,0 +1,21 @@
+package dev.lpl.methods.contract;
+
+import dev.lpl.api.perturbation.Perturbation;
+import dev.lpl.core.contract.Configured;
+import dev.lpl.core.contract.PerturbationContract;
+
+/** LA + LPL (Eq. 15) as its preset configures it. */
+class LaLplContractTest extends PerturbationContract {
+
+    @Override
+    protected Perturbation create() {
+        return Configured.perturbation("method.type=la+lpl");
+    }
+
+    @Override
+    protected Perturbation createWithZeroMagnitude() {
+        return Configured.perturbation("method.type=la+lpl", "method.lpl.logit-adjustment=0",
+                "method.lpl.bound.varied-longtail.delta-epsilon-head=0",
+                "method.lpl.bound.varied-longtail.delta-epsilon-tail=0");
+    }
+}
