@@ -27,11 +27,16 @@ import java.util.SplittableRandom;
  * Times the training step of several methods on one network architecture and batch size. Each
  * method gets its own network (its configuration may choose another head), initialised with the
  * same seed; all train on the same random batch whose labels follow a long-tailed class
- * distribution (ρ = 100), so that class-dependent methods do their usual work. After a warm-up,
+ * distribution (ρ = 100), at the last of ten epochs (deferred re-weighting and ISDA's λ are
+ * active), so that class-dependent methods do their usual work. After a warm-up,
  * rounds run every method for a few steps in turn, and the statistics are taken over all timed
  * steps.
  */
 public final class StepBenchmark {
+
+    /** The steps run at the last of ten epochs, so epoch-dependent parts (DRW, ISDA's λ) are active. */
+    private static final int EPOCH = 9;
+    private static final int EPOCHS = 10;
 
     /**
      * What to run.
@@ -56,9 +61,21 @@ public final class StepBenchmark {
      * @param method the method (or preset) name
      * @param stepMillis every timed step, in milliseconds
      * @param objectiveMillis the objective's share of every timed step, in milliseconds
+     * @param pairedRatios per round, this method's mean step time over the reference method's
+     *     (the first) in the same round, so that a machine slowing down affects both sides
      * @param batch B
      */
-    public record Timing(String method, double[] stepMillis, double[] objectiveMillis, int batch) {
+    public record Timing(
+            String method, double[] stepMillis, double[] objectiveMillis, double[] pairedRatios, int batch) {
+
+        /**
+         * Returns the median over rounds of the paired ratio to the reference method.
+         *
+         * @return the median paired ratio (1 for the reference itself)
+         */
+        public double pairedRatio() {
+            return quantile(pairedRatios, 0.5);
+        }
 
         /**
          * Returns a quantile of the step times.
@@ -110,6 +127,7 @@ public final class StepBenchmark {
         final MethodObjective objective;
         final List<Double> steps = new ArrayList<>();
         final List<Double> objectives = new ArrayList<>();
+        final List<Double> roundMeans = new ArrayList<>();
 
         Subject(String method, NDManager manager, TrainingStep step, MethodObjective objective) {
             this.method = method;
@@ -120,7 +138,7 @@ public final class StepBenchmark {
 
         void run(HostBatch batch, boolean record) {
             long start = System.nanoTime();
-            TrainingStep.Result r = step.run(batch, 1);
+            TrainingStep.Result r = step.run(batch, EPOCH);
             long nanos = System.nanoTime() - start;
             if (record) {
                 steps.add(nanos / 1e6);
@@ -169,7 +187,7 @@ public final class StepBenchmark {
                         options.numClasses(), manager);
                 MethodObjective objective = runs.method(root);
                 TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), device,
-                        objective, runs.weightOptimizer(root), counts, imageShape, 10);
+                        objective, runs.weightOptimizer(root), counts, imageShape, EPOCHS);
                 subjects.add(new Subject(methods.get(i), manager, step, objective));
             }
             for (Subject subject : subjects) {
@@ -179,14 +197,22 @@ public final class StepBenchmark {
             }
             for (int round = 0; round < options.rounds(); round++) {
                 for (Subject subject : subjects) {
+                    int before = subject.steps.size();
                     for (int k = 0; k < options.stepsPerRound(); k++) {
                         subject.run(batch, true);
                     }
+                    subject.roundMeans.add(subject.steps.subList(before, subject.steps.size()).stream()
+                            .mapToDouble(Double::doubleValue).average().orElseThrow());
                 }
             }
             List<Timing> timings = new ArrayList<>();
+            List<Double> reference = subjects.get(0).roundMeans;
             for (Subject s : subjects) {
-                timings.add(new Timing(s.method, toArray(s.steps), toArray(s.objectives), options.batch()));
+                double[] ratios = new double[reference.size()];
+                for (int r = 0; r < ratios.length; r++) {
+                    ratios[r] = s.roundMeans.get(r) / reference.get(r);
+                }
+                timings.add(new Timing(s.method, toArray(s.steps), toArray(s.objectives), ratios, options.batch()));
             }
             return timings;
         } finally {

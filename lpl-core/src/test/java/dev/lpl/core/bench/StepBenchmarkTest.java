@@ -20,12 +20,14 @@ class StepBenchmarkTest {
                 List.of("model.type=tiny-mlp", "training.backend=cpu"),
                 new StepBenchmark.Options(1, 4, 4, 2, 16, 1, 3, 2, 42));
         assertThat(timings).extracting(StepBenchmark.Timing::method).containsExactly("identity", "features");
+        assertThat(timings.get(0).pairedRatio()).isEqualTo(1.0);
         for (StepBenchmark.Timing t : timings) {
             assertThat(t.stepMillis()).hasSize(6);
             assertThat(java.util.Arrays.stream(t.stepMillis()).min().orElseThrow()).isPositive();
             assertThat(t.stepQuantile(0.1)).isLessThanOrEqualTo(t.stepQuantile(0.5));
             assertThat(t.stepQuantile(0.5)).isLessThanOrEqualTo(t.stepQuantile(0.9));
             assertThat(t.imagesPerSecond()).isCloseTo(16 * 1000.0 / t.stepQuantile(0.5), within(1e-9));
+            assertThat(t.pairedRatios()).hasSize(3);
         }
     }
 
