@@ -10,6 +10,9 @@ final class ModelOptions {
     /** The key of the dropout probability. */
     static final String DROPOUT = "dropout";
 
+    /** The key of the squeeze-and-excitation reduction ratio. */
+    static final String REDUCTION = "reduction";
+
     private ModelOptions() {}
 
     /**

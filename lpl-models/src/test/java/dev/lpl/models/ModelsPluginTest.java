@@ -28,7 +28,9 @@ class ModelsPluginTest {
         assertThat(plugins).hasSize(1);
         assertThat(plugins.get(0).models())
                 .extracting(ModelFactory::name)
-                .containsExactly("small-cnn", "resnet32", "resnet110");
+                .containsExactly(
+                        "small-cnn", "resnet32", "resnet110", "se-resnet110", "wrn-28-10",
+                        "wrn-16-8");
     }
 
     @Test
@@ -60,5 +62,9 @@ class ModelsPluginTest {
         assertThat(reference.getString("lpl.model.resnet32.shortcut")).isEqualTo("a");
         assertThat(reference.getDouble("lpl.model.resnet32.dropout")).isZero();
         assertThat(reference.getInt("lpl.model.small-cnn.width")).isEqualTo(32);
+        assertThat(reference.getString("lpl.model.se-resnet110.shortcut")).isEqualTo("b");
+        assertThat(reference.getInt("lpl.model.se-resnet110.reduction")).isEqualTo(16);
+        assertThat(reference.getDouble("lpl.model.wrn-28-10.dropout")).isEqualTo(0.3);
+        assertThat(reference.getDouble("lpl.model.wrn-16-8.dropout")).isEqualTo(0.3);
     }
 }

@@ -25,6 +25,11 @@ import ai.djl.util.PairList;
  * convolution with stride s followed by batch norm. The optional dropout between the two
  * convolutions is the ISDA + Dropout variant (Wang et al., "Implicit Semantic Data Augmentation for
  * Deep Networks", NeurIPS 2019).
+ *
+ * <p>With a squeeze-and-excitation reduction r &gt; 0 the block is the SE-ResNet block of Hu, Shen
+ * and Sun ("Squeeze-and-Excitation Networks", CVPR 2018) as in ISDA's {@code
+ * networks/se_resnet.py}: a {@link SqueezeExcitation} module rescales the channels of {@code
+ * bn2(conv2(...))} before the residual addition, {@code relu(se(bn(conv3x3(...))) + shortcut(x))}.
  */
 public final class BasicBlock extends AbstractBlock {
 
@@ -43,6 +48,7 @@ public final class BasicBlock extends AbstractBlock {
     private final Block dropout;
     private final Block conv2;
     private final Block bn2;
+    private final Block excitation;
     private final Block shortcut;
 
     /**
@@ -57,7 +63,33 @@ public final class BasicBlock extends AbstractBlock {
      */
     public BasicBlock(
             int inChannels, int outChannels, int stride, Shortcut shortcutType, float dropoutRate) {
+        this(inChannels, outChannels, stride, shortcutType, dropoutRate, 0);
+    }
+
+    /**
+     * Creates a block, with a squeeze-and-excitation module when {@code seReduction > 0}.
+     *
+     * @param inChannels input channels
+     * @param outChannels output channels (the block's "planes")
+     * @param stride the stride of the first convolution (1 or 2 in the CIFAR ResNet)
+     * @param shortcutType the shortcut used when the shape changes
+     * @param dropoutRate the dropout probability between the two convolutions, in [0, 1); 0 for
+     *     none
+     * @param seReduction the reduction ratio r of the squeeze-and-excitation module, with {@code
+     *     outChannels / r >= 1}; 0 for none
+     */
+    public BasicBlock(
+            int inChannels,
+            int outChannels,
+            int stride,
+            Shortcut shortcutType,
+            float dropoutRate,
+            int seReduction) {
         super(VERSION);
+        if (seReduction < 0) {
+            throw new IllegalArgumentException(
+                    "seReduction must be >= 0 (0 = none), got " + seReduction);
+        }
         Convolutions.positive(inChannels, "inChannels");
         Convolutions.positive(outChannels, "outChannels");
         Convolutions.positive(stride, "stride");
@@ -73,6 +105,10 @@ public final class BasicBlock extends AbstractBlock {
                         : null;
         conv2 = addChildBlock("conv2", Convolutions.conv3x3(outChannels, 1));
         bn2 = addChildBlock("bn2", Convolutions.batchNorm());
+        excitation =
+                seReduction > 0
+                        ? addChildBlock("se", new SqueezeExcitation(outChannels, seReduction))
+                        : null;
         if (stride == 1 && inChannels == outChannels) {
             shortcut = null;
         } else if (shortcutType == Shortcut.A) {
@@ -102,7 +138,11 @@ public final class BasicBlock extends AbstractBlock {
             out = dropout.forward(parameterStore, out, training, params);
         }
         out = conv2.forward(parameterStore, out, training, params);
-        NDArray residual = bn2.forward(parameterStore, out, training, params).singletonOrThrow();
+        out = bn2.forward(parameterStore, out, training, params);
+        if (excitation != null) {
+            out = excitation.forward(parameterStore, out, training, params);
+        }
+        NDArray residual = out.singletonOrThrow();
         NDArray identity =
                 shortcut == null
                         ? inputs.singletonOrThrow()
@@ -126,7 +166,11 @@ public final class BasicBlock extends AbstractBlock {
             dropout.initialize(manager, dataType, inner);
         }
         conv2.initialize(manager, dataType, inner);
-        bn2.initialize(manager, dataType, conv2.getOutputShapes(inner));
+        Shape[] outer = conv2.getOutputShapes(inner);
+        bn2.initialize(manager, dataType, outer);
+        if (excitation != null) {
+            excitation.initialize(manager, dataType, outer);
+        }
         if (shortcut != null) {
             shortcut.initialize(manager, dataType, inputShapes);
         }

@@ -4,8 +4,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 
-/** Builders of the bias-free convolutions and the batch norms the blocks of this package use. */
-final class Convolutions {
+/**
+ * Builders of the bias-free convolutions and the batch norms the blocks of this package and the
+ * model factories use.
+ */
+public final class Convolutions {
 
     private Convolutions() {}
 
@@ -16,7 +19,7 @@ final class Convolutions {
      * @param stride the stride in both directions
      * @return the convolution
      */
-    static Conv2d conv3x3(int filters, int stride) {
+    public static Conv2d conv3x3(int filters, int stride) {
         return Conv2d.builder()
                 .setKernelShape(new Shape(3, 3))
                 .optStride(new Shape(stride, stride))
@@ -33,7 +36,7 @@ final class Convolutions {
      * @param stride the stride in both directions
      * @return the convolution
      */
-    static Conv2d conv1x1(int filters, int stride) {
+    public static Conv2d conv1x1(int filters, int stride) {
         return Conv2d.builder()
                 .setKernelShape(new Shape(1, 1))
                 .optStride(new Shape(stride, stride))
@@ -48,7 +51,7 @@ final class Convolutions {
      *
      * @return the batch norm
      */
-    static BatchNorm batchNorm() {
+    public static BatchNorm batchNorm() {
         return BatchNorm.builder().build();
     }
 
@@ -58,8 +61,9 @@ final class Convolutions {
      * @param value the value
      * @param name its name, for the message
      * @return the value
+     * @throws IllegalArgumentException when the value is below 1
      */
-    static int positive(int value, String name) {
+    public static int positive(int value, String name) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
         }

@@ -81,5 +81,39 @@ class BasicBlockTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BasicBlock(4, 8, 2, null, 0f))
                 .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new BasicBlock(16, 16, 1, BasicBlock.Shortcut.A, 0f, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BasicBlock(16, 16, 1, BasicBlock.Shortcut.A, 0f, 32))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no hidden unit");
+    }
+
+    @Test
+    void squeezeExcitationAddsTwoBiasFreeLayersAndKeepsTheShape() {
+        Engine.getInstance().setRandomSeed(8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape in = new Shape(2, 16, 6, 6);
+            long[] counts = new long[2];
+            for (int reduction : new int[] {0, 16}) {
+                BasicBlock block = new BasicBlock(16, 32, 2, BasicBlock.Shortcut.B, 0f, reduction);
+                block.setInitializer(new KaimingNormalInitializer(), Parameter.Type.WEIGHT);
+                block.initialize(manager, DataType.FLOAT32, in);
+                counts[reduction == 0 ? 0 : 1] =
+                        block.getParameters().values().stream()
+                                .filter(Parameter::requiresGradient)
+                                .mapToLong(p -> p.getArray().size())
+                                .sum();
+                NDArray y =
+                        block.forward(
+                                        new ParameterStore(manager, false),
+                                        new NDList(manager.randomNormal(in)),
+                                        true)
+                                .singletonOrThrow();
+                assertThat(y.getShape()).isEqualTo(new Shape(2, 32, 3, 3));
+                assertThat(y.min().getFloat()).isGreaterThanOrEqualTo(0f);
+            }
+            // 32 channels, r = 16: W1 2×32 and W2 32×2.
+            assertThat(counts[1] - counts[0]).isEqualTo(2L * 32 * 2);
+        }
     }
 }

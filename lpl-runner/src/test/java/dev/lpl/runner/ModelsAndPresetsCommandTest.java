@@ -1,0 +1,92 @@
+package dev.lpl.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code lpl models} and {@code lpl presets}. */
+class ModelsAndPresetsCommandTest {
+
+    @Test
+    void modelsListsEveryNetworkWithItsCountsForTenAndHundredClasses() {
+        CommandLineTest.Result r = CommandLineTest.lpl("models");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("MODEL");
+        assertThat(r.out().lines().findFirst().orElseThrow())
+                .matches("MODEL\\s+C=10\\s+C=100\\s+DESCRIPTION");
+        assertThat(r.out())
+                .containsPattern("(?m)^resnet32\\s+464,154\\s+470,004\\s+CIFAR ResNet-32")
+                .containsPattern("(?m)^resnet110\\s+1,727,962\\s+1,733,812\\s+")
+                .containsPattern("(?m)^se-resnet110\\s+1,742,810\\s+1,748,660\\s+CIFAR SE-ResNet-110")
+                .containsPattern("(?m)^wrn-28-10\\s+36,479,194\\s+36,536,884\\s+Wide-ResNet-28-10")
+                .containsPattern("(?m)^wrn-16-8\\s+10,961,370\\s+11,007,540\\s+Wide-ResNet-16-8")
+                .containsPattern("(?m)^small-cnn\\s+[0-9,]+\\s+[0-9,]+\\s+small CNN")
+                .contains("3x32x32 input, linear head");
+    }
+
+    @Test
+    void modelsFollowsTheOverridesAndTheOptions() {
+        CommandLineTest.Result r = CommandLineTest.lpl(
+                "models", "--classes", "10", "--set", "model.head=cosine", "--set", "model.resnet110.shortcut=b");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().findFirst().orElseThrow()).matches("MODEL\\s+C=10\\s+DESCRIPTION");
+        assertThat(r.out())
+                .containsPattern("(?m)^resnet32\\s+464,144\\s+")
+                .containsPattern("(?m)^resnet110\\s+1,730,704\\s+")
+                .contains("cosine head");
+
+        CommandLineTest.Result tiny = CommandLineTest.lpl("models", "--image", "1x2x2", "--classes", "10");
+        assertThat(tiny.code()).isZero();
+        assertThat(tiny.out()).containsPattern("(?m)^small-cnn\\s+n/a\\s+");
+
+        CommandLineTest.Result bad = CommandLineTest.lpl("models", "--image", "32x32");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("error: --image 32x32 must be CxHxW");
+    }
+
+    @Test
+    void presetsListsEveryBundledPreset() {
+        CommandLineTest.Result r = CommandLineTest.lpl("presets");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("NAME");
+        assertThat(r.out())
+                .containsPattern("(?m)^cifar10-lt-r100-lpl\\s+CIFAR-10-LT rho 100, ResNet-32")
+                .containsPattern("(?m)^cifar100-lt-r10-la-lpl\\s+")
+                .containsPattern("(?m)^cifar100-wrn-28-10-isda\\s+CIFAR-100, WRN-28-10")
+                .contains("lpl train -c NAME");
+        assertThat(r.out().lines().filter(l -> l.startsWith("cifar")).count()).isEqualTo(36);
+    }
+
+    @Test
+    void presetsShowsTheKeysOfOnePreset() {
+        CommandLineTest.Result r = CommandLineTest.lpl("presets", "cifar10-lt-r100-ldam-drw");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("# cifar10-lt-r100-ldam-drw: CIFAR-10-LT rho 100")
+                .contains("milestones=[")
+                .contains("type=ldam-drw")
+                .contains("type=resnet32");
+
+        CommandLineTest.Result unknown = CommandLineTest.lpl("presets", "cifar-nothing");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("error: no bundled preset is named cifar-nothing");
+    }
+
+    @Test
+    void trainReportsAnUnknownPresetInOneLine() {
+        CommandLineTest.Result r = CommandLineTest.lpl("train", "-c", "cifar10-lt-r100-lpll");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst().orElseThrow()).isEqualTo(
+                "error: experiment file cifar10-lt-r100-lpll does not exist and no bundled preset has that name;"
+                        + " did you mean cifar10-lt-r100-lpl? (lpl presets lists them)");
+    }
+
+    @Test
+    void trainChecksAPresetBeforeAnyWork() {
+        // A preset with a bad override fails in the strict check, before any data is read.
+        CommandLineTest.Result r = CommandLineTest.lpl(
+                "train", "-c", "cifar10-lt-r100-lpl", "--set", "model.resnet32.shortcutt=b");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith(
+                "error: unknown configuration key model.resnet32.shortcutt; did you mean model.resnet32.shortcut?");
+    }
+}
