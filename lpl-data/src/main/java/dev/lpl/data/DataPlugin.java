@@ -2,13 +2,17 @@ package dev.lpl.data;
 
 import dev.lpl.api.LplPlugin;
 import dev.lpl.api.data.DatasetFactory;
+import dev.lpl.data.cifar.CifarDatasetFactory;
+import dev.lpl.data.cifar.CifarVariant;
 import dev.lpl.data.fashionmnist.FashionMnistDatasetFactory;
+import dev.lpl.data.imagefolder.ImageFolderDatasetFactory;
 import dev.lpl.data.synthetic.SyntheticDatasetFactory;
 import java.util.List;
 
 /**
- * The lpl-data plugin: provides the {@code synthetic} and {@code fashion-mnist} datasets. Their
- * defaults live in this module's {@code reference.conf} under {@code lpl.data.<name>}.
+ * The lpl-data plugin: provides the {@code synthetic}, {@code fashion-mnist}, {@code cifar10},
+ * {@code cifar100} and {@code image-folder} datasets. Their defaults live in this module's {@code
+ * reference.conf} under {@code lpl.data.<name>}.
  */
 public final class DataPlugin implements LplPlugin {
 
@@ -17,6 +21,8 @@ public final class DataPlugin implements LplPlugin {
 
     @Override
     public List<DatasetFactory> datasets() {
-        return List.of(new SyntheticDatasetFactory(), new FashionMnistDatasetFactory());
+        return List.of(new SyntheticDatasetFactory(), new FashionMnistDatasetFactory(),
+                new CifarDatasetFactory(CifarVariant.CIFAR10), new CifarDatasetFactory(CifarVariant.CIFAR100),
+                new ImageFolderDatasetFactory());
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DataPluginTest {
 
     @Test
-    void isFoundByTheServiceLoaderAndListsBothDatasets() {
+    void isFoundByTheServiceLoaderAndListsEveryDataset() {
         List<LplPlugin> plugins = ServiceLoader.load(LplPlugin.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(p -> p instanceof DataPlugin)
@@ -22,7 +22,7 @@ class DataPluginTest {
         assertThat(plugins).hasSize(1);
         assertThat(plugins.get(0).datasets())
                 .extracting(DatasetFactory::name)
-                .containsExactly("synthetic", "fashion-mnist");
+                .containsExactly("synthetic", "fashion-mnist", "cifar10", "cifar100", "image-folder");
     }
 
     @Test

@@ -16,9 +16,14 @@ import dev.lpl.api.data.DatasetContext;
 import dev.lpl.api.data.ImageDataset;
 import dev.lpl.data.Sha256;
 import dev.lpl.data.TestSettings;
+import dev.lpl.data.download.DownloadProgress;
+import dev.lpl.data.download.Downloader;
+import dev.lpl.data.testing.CifarFixtures;
+import dev.lpl.data.testing.LocalServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -50,8 +55,9 @@ class FashionMnistDatasetFactoryTest {
         return new FashionMnistDatasetFactory(List.of(system));
     }
 
+    /** Loads with downloads off: these tests must never reach the network. */
     private ImageDataset load(Path path) throws IOException {
-        return factory().load(TestSettings.dataset("fashion-mnist", ""), new DatasetContext(path, cache, 1));
+        return factory().load(TestSettings.dataset("fashion-mnist", "download = false"), new DatasetContext(path, cache, 1));
     }
 
     private static byte[] trainLabels() {
@@ -175,7 +181,8 @@ class FashionMnistDatasetFactoryTest {
                             .contains(inCache + ", " + system)
                             .contains("install Debian's dataset-fashion-mnist")
                             .contains("put the four IDX files into " + inCache)
-                            .contains("set data.path");
+                            .contains("set data.path")
+                            .contains("lpl data fetch fashion-mnist");
                     assertThat(lines).contains(
                             "  " + inCache + ": no such directory",
                             "  " + system + ": missing train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz");
@@ -283,6 +290,72 @@ class FashionMnistDatasetFactoryTest {
         assertThatThrownBy(() -> load(data))
                 .isInstanceOf(LplException.class)
                 .hasMessageStartingWith(file + " holds images of 32×32 pixels, expected 28×28");
+    }
+
+    /** Serves a tiny valid Fashion-MNIST; returns the settings pointing at it, with the files' MD5s. */
+    private String serveAll(LocalServer server) throws IOException {
+        Path staging = Files.createDirectories(temp.resolve("staging"));
+        writeAll(staging, ".gz");
+        StringBuilder settings = new StringBuilder("url = \"" + server.base() + "files/\"");
+        for (String base : FashionMnistDatasetFactory.FILES) {
+            byte[] bytes = Files.readAllBytes(staging.resolve(base + ".gz"));
+            server.serve("/files/" + base + ".gz", bytes);
+            settings.append(", md5.").append(base).append(" = \"").append(CifarFixtures.md5(bytes)).append('"');
+        }
+        return settings.toString();
+    }
+
+    @Test
+    void downloadsTheFourFilesIntoTheCacheOnlyWhenTheyAreFoundNowhere() throws IOException {
+        directories();
+        try (LocalServer server = LocalServer.start()) {
+            String settings = serveAll(server);
+            FashionMnistDatasetFactory factory = new FashionMnistDatasetFactory(List.of(system),
+                    new Downloader(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
+            ImageDataset dataset = factory.load(TestSettings.dataset("fashion-mnist", settings),
+                    new DatasetContext(null, cache, 1));
+
+            Path inCache = cache.resolve("fashion-mnist").toAbsolutePath().normalize();
+            assertThat(dataset.identity()).containsEntry("directory", inCache.toString());
+            assertThat(dataset.train().pixels()).isEqualTo(pattern(TRAIN * PIXELS, 1));
+            assertThat(server.requests()).containsExactlyInAnyOrder("GET /files/train-images-idx3-ubyte.gz",
+                    "GET /files/train-labels-idx1-ubyte.gz", "GET /files/t10k-images-idx3-ubyte.gz",
+                    "GET /files/t10k-labels-idx1-ubyte.gz");
+
+            // found in the cache now: no more requests; found in data.path or the system directory: none either
+            factory.load(TestSettings.dataset("fashion-mnist", settings), new DatasetContext(null, cache, 1));
+            writeAll(data, ".gz");
+            factory.load(TestSettings.dataset("fashion-mnist", settings), new DatasetContext(data, cache, 1));
+            assertThat(server.requests()).hasSize(4);
+            assertThat(factory.fetch(TestSettings.dataset("fashion-mnist", settings), cache,
+                    DownloadProgress.none()).downloaded()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDownloadWithTheWrongChecksumIsDeletedAndDataPathNeverDownloads() throws IOException {
+        directories();
+        try (LocalServer server = LocalServer.start()) {
+            String settings = serveAll(server) + ", md5.t10k-labels-idx1-ubyte = \"00000000000000000000000000000000\"";
+            FashionMnistDatasetFactory factory = new FashionMnistDatasetFactory(List.of(system),
+                    new Downloader(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
+            assertThatThrownBy(() -> factory.fetch(TestSettings.dataset("fashion-mnist", settings), cache,
+                    DownloadProgress.none()))
+                    .isInstanceOf(LplException.class)
+                    .hasMessageContaining("t10k-labels-idx1-ubyte.gz")
+                    .hasMessageContaining("but the published checksum is 00000000000000000000000000000000")
+                    .hasMessageContaining("apt-get install dataset-fashion-mnist");
+            assertThat(cache.resolve("fashion-mnist/t10k-labels-idx1-ubyte.gz")).doesNotExist();
+            assertThat(cache.resolve("fashion-mnist/train-images-idx3-ubyte.gz")).exists();
+
+            int before = server.requests().size();
+            assertThatThrownBy(() -> factory.load(TestSettings.dataset("fashion-mnist", settings),
+                    new DatasetContext(data, cache, 1)))
+                    .hasMessageStartingWith("Fashion-MNIST files not found in data.path " + data);
+            assertThat(server.requests()).hasSize(before);
+        }
     }
 
     @Test
