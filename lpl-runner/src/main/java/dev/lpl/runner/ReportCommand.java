@@ -1,0 +1,43 @@
+package dev.lpl.runner;
+
+import dev.lpl.runner.report.ReportWriter;
+import dev.lpl.runner.report.RunDirectoryReader;
+import dev.lpl.runner.report.RunResults;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lpl report}: an HTML page with PNG plots of one run. */
+@Command(name = "report", mixinStandardHelpOptions = true, description = {
+    "Write RUN_DIR/report/index.html with PNG plots of a run: loss and accuracy curves, per-class accuracy,",
+    "the relative loss variation (l' - l)/l per class, the confusion matrix and the reliability diagram (ECE)."})
+final class ReportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by lpl train.")
+    Path runDirectory;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Report directory (default: RUN_DIR/report); an existing report there is replaced.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        RunResults run = RunDirectoryReader.read(runDirectory);
+        ReportWriter.Report report = out == null ? ReportWriter.write(run) : ReportWriter.write(run, out);
+        PrintWriter stdout = spec.commandLine().getOut();
+        for (String skipped : report.skipped()) {
+            stdout.println("note: not drawn: " + skipped);
+        }
+        stdout.printf("report: %s (%d plots)%n", report.index(), report.plots().size());
+        stdout.flush();
+        return 0;
+    }
+}
