@@ -78,6 +78,58 @@ class RunnerJarIT {
     }
 
     @Test
+    void sigtermWritesACheckpointAndResumeEndsAsAnUninterruptedRun() throws Exception {
+        Path base = Files.createTempDirectory(work, "resume-");
+        String[] settings = {"--set", "training.epochs=3", "--set", "data.synthetic.train-per-class=300",
+            "--set", "data.synthetic.test-per-class=20", "--progress", "lines"};
+        List<String> straight = new ArrayList<>(List.of("train", "--out", base.resolve("straight").toString()));
+        straight.addAll(List.of(settings));
+        assertThat(lpl(straight.toArray(String[]::new)).exitCode()).isZero();
+
+        Path runDir = base.resolve("stopped");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "train", "--out", runDir.toString()));
+        command.addAll(List.of(settings));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(base.resolve("stopped.log").toFile());
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().put("DJL_OFFLINE", "true");
+        Process process = pb.start();
+        Path firstEpoch = runDir.resolve("checkpoints/epoch-0001");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.isDirectory(firstEpoch) && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(firstEpoch).as("first epoch checkpoint").isDirectory();
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(base.resolve("stopped.log"));
+        assertThat(process.exitValue()).as(log).isEqualTo(3);
+        assertThat(log).contains("SIGTERM received").contains("resume with: lpl train --resume");
+
+        Result resumed = lpl("train", "--resume", runDir.toString(), "--progress", "lines");
+        assertThat(resumed.exitCode()).as(resumed.stdout() + resumed.stderr()).isZero();
+        List<String> a = withoutTimings(base.resolve("straight/metrics.jsonl"));
+        List<String> b = withoutTimings(runDir.resolve("metrics.jsonl"));
+        assertThat(b).hasSize(3).isEqualTo(a);
+    }
+
+    private static List<String> withoutTimings(Path metrics) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+            for (String key : List.of("epoch_seconds", "step_seconds", "objective_seconds", "data_wait_seconds",
+                    "eval_seconds", "steps")) {
+                node.remove(key);
+            }
+            out.add(node.toString());
+        }
+        return out;
+    }
+
+    @Test
     void badConfigurationExitsNonZeroWithOneLine() throws Exception {
         Result r = lpl("train", "--set", "training.epocs=2");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         versionProvider = LplCommand.Version.class,
         description = "Train image classifiers with logit perturbation (LPL, LA, LDAM, ISDA, ...).",
         subcommands = {TrainCommand.class, ListCommand.class, LossCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+            ReportCommand.class, CompareCommand.class, ModelsCommand.class, PresetsCommand.class, EvalCommand.class,
+            SweepCommand.class,
+            DataCommand.class, CommandLine.HelpCommand.class})
 public final class LplCommand {
 
     /** Exit status of a user error (bad configuration, data or arguments). */

@@ -1,9 +1,10 @@
 package dev.lpl.runner;
 
+import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
+import dev.lpl.core.run.MetricsServer;
 import dev.lpl.core.run.PreparedRun;
-import dev.lpl.core.train.TrainingEngine.EpochOutcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code lpl train}: trains one run and prints its results. */
+/** {@code lpl train}: trains one run (or resumes one) and prints its results. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
     "Train a classifier. Without arguments: LPL on the embedded synthetic long-tailed dataset.",
-    "Writes runs/<name>/: resolved.conf, manifest.json, metrics.jsonl, summary.json."})
+    "Writes runs/<name>/: resolved.conf, manifest.json, metrics.jsonl, summary.json, checkpoints/.",
+    "SIGINT/SIGTERM finish the current step, write a checkpoint and exit with status 3;",
+    "--resume RUN_DIR continues from the latest checkpoint."})
 final class TrainCommand implements Callable<Integer> {
+
+    /** Exit status of a run stopped on request (resumable). */
+    static final int STOPPED = 3;
 
     @ParentCommand
     LplCommand parent;
@@ -27,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment file (HOCON), keys relative to lpl.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE|PRESET",
+            description = "Experiment file (HOCON), keys relative to lpl, or the name of a bundled preset (lpl presets).")
     Path configFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key (repeatable), e.g. --set method.type=ce")
@@ -36,6 +43,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: run.output-root/<run.name>).")
     Path out;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue a stopped or interrupted run from its latest checkpoint, with its own configuration.")
+    Path resume;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while training.")
+    Integer metricsPort;
+
     @Option(names = "--progress", paramLabel = "MODE",
             description = "bar (progress bar with rate and ETA), lines (one line per epoch), none; default: bar on a terminal, else lines")
     String progressMode;
@@ -43,13 +58,42 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (resume != null && (configFile != null || !overrides.isEmpty() || out != null)) {
+            throw new LplException("--resume continues a run with its own configuration and directory;"
+                    + " drop -c, --set and --out");
+        }
         Bootstrap lpl = parent.bootstrap();
-        RunConfig config = lpl.configLoader().load(configFile, overrides);
         ConsoleProgress progress = ConsoleProgress.create(progressMode, stdout);
-        try (PreparedRun run = lpl.runFactory().prepare(config, out)) {
+        PreparedRun prepared;
+        if (resume != null) {
+            prepared = lpl.runFactory().resume(lpl.configLoader(), resume);
+        } else {
+            RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
+            prepared = lpl.runFactory().prepare(config, out);
+        }
+        try (PreparedRun run = prepared;
+                StopSignals stop = StopSignals.install(spec.commandLine().getErr());
+                MetricsServer server = metricsPort == null ? null
+                        : new MetricsServer(metricsPort, run.metrics()::scrape)) {
             ResultTables.printHeader(stdout, run.description(), run.directory().path());
-            EpochOutcome last = run.run(progress);
-            ResultTables.printResult(stdout, run.description(), last);
+            if (resume != null) {
+                stdout.printf("resuming at epoch %d, batch %d%n", run.start().epoch() + 1, run.start().batch());
+            }
+            if (server != null) {
+                stdout.printf("metrics: http://127.0.0.1:%d/metrics%n", server.port());
+            }
+            stdout.flush();
+            PreparedRun.Outcome outcome = run.run(progress, stop::requested);
+            if (outcome.status() == PreparedRun.Status.STOPPED) {
+                stdout.println();
+                stdout.println("stopped; checkpoint " + outcome.checkpoint());
+                stdout.println("resume with: lpl train --resume " + run.directory().path());
+                stdout.flush();
+                return STOPPED;
+            }
+            if (outcome.last() != null) {
+                ResultTables.printResult(stdout, run.description(), outcome.last());
+            }
             stdout.println("run directory: " + run.directory().path());
             stdout.flush();
         }

@@ -50,6 +50,29 @@ class CommandLineTest {
     }
 
     @Test
+    void resumeRefusesNewSettingsAndNonRunDirectories(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Result mixed = lpl("train", "--resume", dir.toString(), "--set", "training.epochs=3");
+        assertThat(mixed.code()).isEqualTo(2);
+        assertThat(mixed.err()).startsWith("error: --resume continues a run with its own configuration");
+        Result notARun = lpl("train", "--resume", dir.toString());
+        assertThat(notARun.code()).isEqualTo(2);
+        assertThat(notARun.err()).startsWith("error: " + dir + " is not an lpl run directory");
+        Result eval = lpl("eval", dir.toString());
+        assertThat(eval.code()).isEqualTo(2);
+        assertThat(eval.err()).contains("has no checkpoint to evaluate");
+    }
+
+    @Test
+    void methodsThatNeedAHeadRefuseTheOther() {
+        Result ldam = lpl("train", "--set", "method.type=ldam");
+        assertThat(ldam.code()).isEqualTo(2);
+        assertThat(ldam.err()).startsWith("error: method ldam needs model.head = cosine, but the configuration sets linear");
+        Result isda = lpl("train", "--set", "method.type=isda", "--set", "model.head=cosine");
+        assertThat(isda.code()).isEqualTo(2);
+        assertThat(isda.err()).startsWith("error: method isda needs model.head = linear");
+    }
+
+    @Test
     void debugShowsTheStackTrace() {
         Result r = lpl("--debug", "train", "--set", "training.epochs=zero");
         assertThat(r.code()).isEqualTo(2);
@@ -58,7 +81,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"train", "list", "loss"}) {
+        for (String command : new String[] {"train", "list", "loss", "bench", "eval"}) {
             Result r = lpl(command, "--help");
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out()).startsWith("Usage: lpl " + command);

@@ -2,7 +2,9 @@ package dev.lpl.api.perturbation;
 
 import ai.djl.ndarray.NDArray;
 import dev.lpl.api.LplException;
+import dev.lpl.api.model.HeadType;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The class-level logit perturbation of a training method (LPL slides, Eq. 7): the loss of a
@@ -46,6 +48,17 @@ public interface Perturbation extends AutoCloseable {
      */
     default NDArray predictionLogits(NDArray logits, long[] classCounts) {
         return logits;
+    }
+
+    /**
+     * Returns the classifier head the method is defined for, if it needs one (LDAM: the cosine
+     * head, whose logits lie in [−1, 1] before scaling; ISDA: a linear head, whose weight rows are
+     * the class vectors). A run with another {@code model.head} is refused before any work.
+     *
+     * @return the required head, or empty if any head works
+     */
+    default Optional<HeadType> requiredHead() {
+        return Optional.empty();
     }
 
     /**

@@ -54,6 +54,14 @@ public abstract class WeightOptimizer extends Optimizer {
     public abstract Map<String, NDArray> state();
 
     /**
+     * Restores state saved from {@link #state()}: values are copied into new arrays on the
+     * parameters' device, replacing the current state.
+     *
+     * @param stateById saved arrays by parameter id (the ids of the network being trained)
+     */
+    public abstract void restoreState(Map<String, NDArray> stateById);
+
+    /**
      * Updates one parameter in place and zeroes its gradient.
      *
      * @param parameterId the parameter's id

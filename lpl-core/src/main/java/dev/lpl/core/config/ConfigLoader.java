@@ -76,25 +76,42 @@ public final class ConfigLoader {
      * @throws LplException on a missing or malformed file, a malformed override, or an unknown key
      */
     public RunConfig load(Path experimentFile, List<String> overrides) {
+        return experimentFile == null
+                ? load(null, null, overrides)
+                : load(parseFile(experimentFile), experimentFile.toString(), overrides);
+    }
+
+    /**
+     * Loads and validates a configuration from an already parsed experiment (e.g. a bundled
+     * experiment preset read from the class path, its includes resolved there).
+     *
+     * @param experiment the experiment's keys, relative to {@code lpl} (a single {@code lpl { ... }}
+     *     block is unwrapped), or null
+     * @param source where the experiment came from, recorded with the configuration's sources
+     * @param overrides {@code key=value} strings, applied in order after the experiment
+     * @return the validated configuration below {@code lpl}, defaults merged
+     * @throws LplException on a malformed override or an unknown key
+     */
+    public RunConfig load(Config experiment, String source, List<String> overrides) {
         Config defaults = defaults();
         Config user = ConfigFactory.empty();
         List<String> sources = new ArrayList<>();
-        if (experimentFile != null) {
-            user = parseFile(experimentFile);
-            sources.add(experimentFile.toString());
+        if (experiment != null) {
+            user = experiment.root().keySet().equals(java.util.Set.of(ROOT)) ? experiment.getConfig(ROOT) : experiment;
+            sources.add(requireNonNull(source, "source is null"));
         }
         for (String override : overrides) {
             user = parseOverride(override).withFallback(user);
             sources.add("--set " + override);
         }
         StrictKeys.check(user, defaults);
-        if (user.hasPath("method.preset")) {
-            throw new LplException("method.preset is set by lpl; select a preset with method.type = NAME"
-                    + " (lpl list shows the presets)");
-        }
         Config layered = user;
         String type = user.hasPath("method.type") ? user.getString("method.type") : defaults.getString("method.type");
         Presets.Preset preset = presets.get(type);
+        if (preset != null && user.hasPath("method.preset")) {
+            throw new LplException("method.preset is set by lpl when method.type names a preset; remove method.preset"
+                    + " (lpl list shows the presets)");
+        }
         if (preset != null) {
             StrictKeys.check(preset.config(), defaults);
             layered = user.withoutPath("method.type")

@@ -15,9 +15,10 @@ import java.util.concurrent.Future;
 
 /**
  * Assembles the batches of an epoch on a background thread while the training thread computes,
- * keeping up to {@code prefetch} batches ready. The order and the augmentation of epoch {@code e}
- * depend only on the seed and {@code e} (child seeds {@code shuffle/e} and {@code augment/e}), so
- * a run resumed at an epoch sees the same data as an uninterrupted one.
+ * keeping up to {@code prefetch} batches ready. The order of epoch {@code e} depends only on the
+ * seed and {@code e} (child seed {@code shuffle/e}), the augmentation of its batch {@code b} only
+ * on the seed, {@code e} and {@code b} ({@code augment/e/batch/b}), so a run resumed at any batch
+ * sees the same data as an uninterrupted one.
  *
  * <p>The last batch of an epoch may be smaller (PyTorch's {@code drop_last=False}).
  */
@@ -78,15 +79,29 @@ public final class BatchLoader implements AutoCloseable {
      * @return the batches; iterate to the end or abandon (a new call cancels the old producer)
      */
     public Iterator<HostBatch> epoch(int epoch) {
+        return epoch(epoch, 0);
+    }
+
+    /**
+     * Starts assembling the batches of an epoch from a given batch on, exactly as they would come
+     * in an uninterrupted epoch (each batch's augmentation has its own child seed), so a run
+     * resumed in the middle of an epoch sees the same data.
+     *
+     * @param epoch the 0-based epoch (selects the shuffle and augmentation)
+     * @param firstBatch the 0-based batch to start from
+     * @return the remaining batches of the epoch
+     */
+    public Iterator<HostBatch> epoch(int epoch, int firstBatch) {
         if (current != null) {
             current.cancel(true);
         }
         BlockingQueue<HostBatch> queue = new ArrayBlockingQueue<>(prefetch);
         int[] order = order(epoch);
-        SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "augment", epoch));
+        long epochSeed = Seeds.derive(seed, "augment", epoch);
         Future<?> producer = executor.submit(() -> {
             try {
-                for (int start = 0; start < order.length; start += batchSize) {
+                for (int b = firstBatch, start = firstBatch * batchSize; start < order.length; b++, start += batchSize) {
+                    SplittableRandom random = new SplittableRandom(Seeds.derive(epochSeed, "batch", b));
                     queue.put(assemble(order, start, Math.min(batchSize, order.length - start), random));
                 }
                 queue.put(END);

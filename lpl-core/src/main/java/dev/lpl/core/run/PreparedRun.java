@@ -3,25 +3,42 @@ package dev.lpl.core.run;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lpl.api.LplException;
 import dev.lpl.api.data.ImageDataset;
+import dev.lpl.api.model.ClassifierBlock;
 import dev.lpl.api.training.EpochResult;
 import dev.lpl.api.training.RunInfo;
 import dev.lpl.api.training.RunListener;
+import dev.lpl.api.training.WeightOptimizer;
 import dev.lpl.core.config.RunConfig;
+import dev.lpl.core.train.Calibration;
+import dev.lpl.core.train.MethodObjective;
 import dev.lpl.core.train.ShotGroup;
 import dev.lpl.core.train.TrainingEngine;
 import dev.lpl.core.train.TrainingEngine.EpochOutcome;
+import dev.lpl.core.train.TrainingEngine.Position;
 import dev.lpl.core.train.TrainingProgress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
- * A run ready to train: everything validated and built, the run directory created. {@link #run}
- * writes {@code resolved.conf} and {@code manifest.json}, trains, appends a line to {@code
- * metrics.jsonl} and rewrites {@code summary.json} after every epoch.
+ * A run ready to train: everything validated and built, the run directory created (or, to resume,
+ * reopened and the latest checkpoint restored). {@link #run} writes {@code resolved.conf}, {@code
+ * manifest.json} and {@code train-indices.txt} (new runs), trains, and after every epoch appends a
+ * line to {@code metrics.jsonl}, rewrites {@code summary.json} and {@code metrics.prom}, and writes
+ * a checkpoint; a stop request writes a mid-epoch checkpoint.
  */
 public final class PreparedRun implements AutoCloseable {
 
@@ -29,7 +46,7 @@ public final class PreparedRun implements AutoCloseable {
      * What the run is.
      *
      * @param name the run's name
-     * @param method the method's name
+     * @param method the method's name (the preset's, when one was used)
      * @param model the model's name
      * @param dataset the dataset (training set after long-tail sampling)
      * @param classCounts the training count of every class
@@ -40,6 +57,7 @@ public final class PreparedRun implements AutoCloseable {
      * @param batchSize the batch size
      * @param seeds the root seed and its child seeds
      * @param longTail how the training set was sampled
+     * @param trainIndices the source indices kept by long-tail sampling, or null without it
      */
     public record Description(
             String name,
@@ -53,28 +71,74 @@ public final class PreparedRun implements AutoCloseable {
             int epochs,
             int batchSize,
             Map<String, Object> seeds,
-            Map<String, Object> longTail) {}
+            Map<String, Object> longTail,
+            int[] trainIndices) {}
+
+    /**
+     * The trainable parts of a run.
+     *
+     * @param engine the training loop
+     * @param block the network
+     * @param optimizer the weight optimizer
+     * @param objective the method's objective
+     * @param manager the model's manager
+     * @param checkpoints the run's checkpoints
+     * @param checkpointEvery write a checkpoint every this many epochs (0: only at the end)
+     * @param metrics the run's Micrometer metrics
+     */
+    public record Training(
+            TrainingEngine engine,
+            ClassifierBlock block,
+            WeightOptimizer optimizer,
+            MethodObjective objective,
+            NDManager manager,
+            Checkpoints checkpoints,
+            int checkpointEvery,
+            RunMetrics metrics) {}
+
+    /** How a call to {@link #run} ended. */
+    public enum Status {
+        /** The last epoch finished. */
+        COMPLETED,
+        /** A stop was requested; a checkpoint was written. */
+        STOPPED
+    }
+
+    /**
+     * The outcome of {@link #run}.
+     *
+     * @param status completed or stopped
+     * @param last the last epoch finished in this call, or null if none finished
+     * @param checkpoint the checkpoint written on a stop, or null
+     */
+    public record Outcome(Status status, EpochOutcome last, Path checkpoint) {}
 
     private final RunConfig config;
     private final Description description;
     private final RunDirectory directory;
-    private final TrainingEngine engine;
+    private final Training training;
     private final List<RunListener> listeners;
     private final List<AutoCloseable> resources;
+    private final List<Map<String, Object>> history = new ArrayList<>();
+    private Map<String, Object> detail = Map.of();
+    private Position start;
+    private boolean resumed;
+    private Path stopCheckpoint;
 
     PreparedRun(
             RunConfig config,
             Description description,
             RunDirectory directory,
-            TrainingEngine engine,
+            Training training,
             List<RunListener> listeners,
             List<AutoCloseable> resources) {
         this.config = requireNonNull(config, "config is null");
         this.description = requireNonNull(description, "description is null");
         this.directory = requireNonNull(directory, "directory is null");
-        this.engine = requireNonNull(engine, "engine is null");
+        this.training = requireNonNull(training, "training is null");
         this.listeners = List.copyOf(listeners);
         this.resources = List.copyOf(resources);
+        this.start = Position.startOf(0, description.classCounts().length);
     }
 
     /**
@@ -96,31 +160,224 @@ public final class PreparedRun implements AutoCloseable {
     }
 
     /**
+     * Returns the run's metrics (for a live endpoint).
+     *
+     * @return the metrics
+     */
+    public RunMetrics metrics() {
+        return training.metrics();
+    }
+
+    /**
+     * Returns where training will start.
+     *
+     * @return the position (epoch 0, batch 0 for a new run)
+     */
+    public Position start() {
+        return start;
+    }
+
+    /**
+     * Loads the weights (and optimizer and method state) of a checkpoint, for evaluation.
+     *
+     * @param checkpoint the checkpoint directory
+     */
+    void restore(Path checkpoint) {
+        if (!Files.isDirectory(checkpoint)) {
+            throw new LplException("checkpoint " + checkpoint + " does not exist; lpl eval lists the run's checkpoints");
+        }
+        checkSameData();
+        start = Checkpoints.restore(checkpoint, training.block(), training.optimizer(),
+                training.objective().perturbation(), training.manager()).position();
+        resumed = true;
+    }
+
+    /**
+     * The test-set evaluation of the current weights.
+     *
+     * @param metrics accuracy, balanced accuracy, shot groups, confusion matrix
+     * @param calibration confidence calibration and ECE
+     */
+    public record Evaluation(dev.lpl.core.train.ClassificationMetrics metrics, Calibration calibration) {}
+
+    /**
+     * Evaluates the current weights on the test set.
+     *
+     * @param postHocTau τ of post-hoc logit adjustment (predict argmax(u − τ·log π)); 0 uses the
+     *     method's own prediction logits
+     * @return the evaluation
+     */
+    public Evaluation evaluate(double postHocTau) {
+        long[] counts = description.classCounts();
+        dev.lpl.core.train.Evaluator.Result result;
+        if (postHocTau == 0) {
+            result = training.engine().evaluate();
+        } else {
+            long total = Arrays.stream(counts).sum();
+            float[] shift = new float[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                shift[c] = (float) (postHocTau * Math.log((double) counts[c] / total + 1e-12));
+            }
+            result = training.engine().evaluate(logits -> logits.sub(logits.getManager().create(shift)));
+        }
+        return new Evaluation(new dev.lpl.core.train.ClassificationMetrics(result.confusion(), counts),
+                result.calibration());
+    }
+
+    /** Restores the latest checkpoint and the metrics of the epochs it covers (to resume). */
+    void restoreLatest() {
+        checkSameData();
+        Optional<Path> latest = training.checkpoints().latest();
+        if (latest.isPresent()) {
+            start = Checkpoints.restore(latest.get(), training.block(), training.optimizer(),
+                    training.objective().perturbation(), training.manager()).position();
+        }
+        for (String line : directory.truncateLines(RunDirectory.METRICS, start.epoch())) {
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = Json.mapper().readValue(line, LinkedHashMap.class);
+                history.add(map);
+            } catch (IOException e) {
+                throw new LplException(directory.path().resolve(RunDirectory.METRICS) + " is corrupt: " + e.getMessage(), e);
+            }
+        }
+        Path summary = directory.path().resolve(RunDirectory.SUMMARY);
+        if (Files.isRegularFile(summary) && !history.isEmpty()) {
+            try {
+                JsonNode node = Json.mapper().readTree(summary.toFile());
+                Map<String, Object> kept = new LinkedHashMap<>();
+                for (String key : List.of("classes", "confusion", "calibration")) {
+                    if (node.has(key)) {
+                        kept.put(key, Json.mapper().convertValue(node.get(key), Object.class));
+                    }
+                }
+                detail = kept;
+            } catch (IOException e) {
+                // the summary is rewritten at the next epoch
+            }
+        }
+        resumed = true;
+    }
+
+    private void checkSameData() {
+        try {
+            JsonNode manifest = Json.mapper().readTree(directory.path().resolve(RunDirectory.MANIFEST).toFile());
+            Map<String, String> recorded = new LinkedHashMap<>();
+            manifest.path("dataset").path("identity").fields()
+                    .forEachRemaining(e -> recorded.put(e.getKey(), e.getValue().asText()));
+            Map<String, String> now = description.dataset().identity();
+            if (!recorded.equals(now)) {
+                String key = now.keySet().stream().filter(k -> !now.get(k).equals(recorded.get(k)))
+                        .findFirst().orElse(recorded.keySet().stream().filter(k -> !now.containsKey(k)).findFirst().orElse("?"));
+                throw new LplException("the data differs from when run " + description.name() + " started (identity "
+                        + key + ": was " + recorded.get(key) + ", now " + now.get(key)
+                        + "); resume with the same dataset files");
+            }
+        } catch (IOException e) {
+            throw new LplException(directory.path().resolve(RunDirectory.MANIFEST) + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Trains the run to its last epoch.
      *
      * @param progress progress display
-     * @return the last epoch's outcome
+     * @return how the call ended
      */
-    public EpochOutcome run(TrainingProgress progress) {
-        directory.write(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of run " + description.name()
-                + System.lineSeparator() + "# repeat with: lpl train -c " + RunDirectory.RESOLVED_CONF
-                + System.lineSeparator() + config.render());
-        directory.write(RunDirectory.MANIFEST, Json.pretty(manifest()));
+    public Outcome run(TrainingProgress progress) {
+        return run(progress, () -> false);
+    }
+
+    /**
+     * Trains the run to its last epoch, or until a stop is requested.
+     *
+     * @param progress progress display
+     * @param stopRequested polled after every step
+     * @return how the call ended
+     */
+    public Outcome run(TrainingProgress progress, BooleanSupplier stopRequested) {
+        if (!resumed) {
+            directory.write(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of run " + description.name()
+                    + System.lineSeparator() + "# repeat with: lpl train -c " + RunDirectory.RESOLVED_CONF
+                    + " --out NEW_DIR" + System.lineSeparator() + config.render());
+            directory.write(RunDirectory.MANIFEST, Json.pretty(manifest()));
+            if (description.trainIndices() != null) {
+                directory.write(RunDirectory.TRAIN_INDICES, Arrays.stream(description.trainIndices())
+                        .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
+            }
+        }
         ImageDataset dataset = description.dataset();
         RunInfo info = new RunInfo(description.name(), directory.path(), description.method(), dataset.name(),
                 dataset.classNames(), description.classCounts(), description.epochs());
         listeners.forEach(l -> l.runStarted(info));
-        long start = System.nanoTime();
-        List<EpochOutcome> history = new ArrayList<>();
-        EpochOutcome last = engine.train(0, progress, outcome -> {
-            history.add(outcome);
-            directory.appendLine(RunDirectory.METRICS, Json.line(metricsLine(outcome)));
-            boolean finished = outcome.result().epoch() + 1 == description.epochs();
-            directory.write(RunDirectory.SUMMARY, Json.pretty(summary(history, finished, (System.nanoTime() - start) / 1e9)));
-            listeners.forEach(l -> l.epochFinished(outcome.result()));
-        });
-        listeners.forEach(l -> l.runFinished(last.result()));
-        return last;
+        EpochOutcome[] last = new EpochOutcome[1];
+        boolean finished;
+        try {
+            finished = training.engine().train(start, progress, new TrainingEngine.Hooks() {
+                @Override
+                public void epochFinished(EpochOutcome outcome) {
+                    last[0] = outcome;
+                    finishEpoch(outcome);
+                }
+
+                @Override
+                public void stopped(Position position) {
+                    stopCheckpoint = writeCheckpoint(position);
+                    writeSummary("stopped", Map.of("stopped_at", Map.of("epoch", position.epoch() + 1,
+                            "batch", position.batch()), "checkpoint", relative(stopCheckpoint)));
+                }
+            }, stopRequested);
+        } catch (TrainingEngine.NonFiniteLossException e) {
+            Optional<Path> good = training.checkpoints().latest();
+            writeSummary("failed", Map.of("reason", e.getMessage()));
+            throw new LplException(e.getMessage() + "; "
+                    + good.map(p -> "the last good checkpoint is " + p + " (nothing after it was saved)")
+                            .orElse("no checkpoint was written before it"), e);
+        }
+        if (!finished) {
+            return new Outcome(Status.STOPPED, last[0], stopCheckpoint);
+        }
+        listeners.forEach(l -> l.runFinished(last[0] == null ? null : last[0].result()));
+        return new Outcome(Status.COMPLETED, last[0], null);
+    }
+
+    private void finishEpoch(EpochOutcome outcome) {
+        EpochResult result = outcome.result();
+        boolean best = history.stream().noneMatch(h -> number(h.get("balanced_accuracy")) >= result.balancedAccuracy());
+        Map<String, Object> line = metricsLine(outcome);
+        history.add(line);
+        directory.appendLine(RunDirectory.METRICS, Json.line(line));
+        detail = detail(outcome);
+        training.metrics().epochFinished(result, outcome.calibration().ece());
+        directory.write(RunDirectory.METRICS_PROM, training.metrics().scrape());
+        int completed = result.epoch() + 1;
+        boolean lastEpoch = completed == description.epochs();
+        int every = training.checkpointEvery();
+        if (lastEpoch || best || (every > 0 && completed % every == 0)) {
+            Path checkpoint = writeCheckpoint(Position.startOf(completed, description.classCounts().length));
+            if (best) {
+                training.checkpoints().markBest(checkpoint);
+            }
+        }
+        writeSummary(lastEpoch ? "completed" : "running", Map.of());
+        listeners.forEach(l -> l.epochFinished(result));
+    }
+
+    private Path writeCheckpoint(Position position) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("run", description.name());
+        extra.put("created", Instant.now().toString());
+        extra.put("learning_rate", training.optimizer().learningRate());
+        return training.checkpoints().write(position, training.block(), training.optimizer(),
+                training.objective().perturbation(), extra);
+    }
+
+    private String relative(Path path) {
+        return directory.path().relativize(path).toString();
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     private Map<String, Object> manifest() {
@@ -135,7 +392,7 @@ public final class PreparedRun implements AutoCloseable {
         versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version")
                 + " " + System.getProperty("os.arch"));
         m.put("versions", versions);
-        m.put("git_commit", Provenance.gitCommit(java.nio.file.Path.of("")).orElse(null));
+        m.put("git_commit", Provenance.gitCommit(Path.of("")).orElse(null));
         m.put("host", Provenance.host());
         m.put("device", description.device());
         m.put("seeds", description.seeds());
@@ -168,7 +425,9 @@ public final class PreparedRun implements AutoCloseable {
         line.put("many_shot_accuracy", r.manyShotAccuracy());
         line.put("medium_shot_accuracy", r.mediumShotAccuracy());
         line.put("few_shot_accuracy", r.fewShotAccuracy());
+        line.put("ece", outcome.calibration().ece());
         line.put("per_class_accuracy", r.perClassAccuracy());
+        line.put("relative_loss_variation", outcome.lossVariation());
         line.put("learning_rate", r.learningRate());
         line.put("epoch_seconds", r.seconds());
         line.put("step_seconds", outcome.timings().steps());
@@ -179,24 +438,10 @@ public final class PreparedRun implements AutoCloseable {
         return line;
     }
 
-    private Map<String, Object> summary(List<EpochOutcome> history, boolean finished, double seconds) {
-        EpochOutcome last = history.get(history.size() - 1);
-        EpochOutcome best = history.stream()
-                .max(java.util.Comparator.comparingDouble(o -> o.result().balancedAccuracy()))
-                .orElse(last);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("run", description.name());
-        s.put("status", finished ? "completed" : "running");
-        s.put("method", description.method());
-        s.put("model", description.model());
-        s.put("dataset", description.dataset().name());
-        s.put("epochs_completed", last.result().epoch() + 1);
-        s.put("epochs", description.epochs());
-        s.put("final", figures(last.result()));
-        Map<String, Object> bestFigures = figures(best.result());
-        s.put("best", bestFigures);
+    private Map<String, Object> detail(EpochOutcome outcome) {
+        Map<String, Object> d = new LinkedHashMap<>();
         List<Map<String, Object>> classes = new ArrayList<>();
-        double[] acc = last.result().perClassAccuracy();
+        double[] acc = outcome.result().perClassAccuracy();
         for (int c = 0; c < acc.length; c++) {
             Map<String, Object> cls = new LinkedHashMap<>();
             cls.put("class", c);
@@ -206,31 +451,74 @@ public final class PreparedRun implements AutoCloseable {
             cls.put("accuracy", acc[c]);
             classes.add(cls);
         }
-        s.put("classes", classes);
-        s.put("confusion", last.metrics().confusion());
-        double steps = history.stream().mapToDouble(o -> o.timings().steps()).sum();
-        int batches = history.stream().mapToInt(o -> o.timings().batches()).sum();
-        Map<String, Object> time = new LinkedHashMap<>();
-        time.put("total_seconds", seconds);
-        time.put("mean_step_ms", batches == 0 ? Double.NaN : 1000 * steps / batches);
-        time.put("mean_objective_ms", batches == 0 ? Double.NaN
-                : 1000 * history.stream().mapToDouble(o -> o.timings().objective()).sum() / batches);
-        time.put("data_wait_seconds", history.stream().mapToDouble(o -> o.timings().dataWait()).sum());
-        time.put("eval_seconds", history.stream().mapToDouble(o -> o.timings().evaluation()).sum());
-        s.put("time", time);
-        return s;
+        d.put("classes", classes);
+        d.put("confusion", outcome.metrics().confusion());
+        Calibration calibration = outcome.calibration();
+        Map<String, Object> cal = new LinkedHashMap<>();
+        double[] lower = new double[Calibration.BINS];
+        double[] upper = new double[Calibration.BINS];
+        for (int b = 0; b < Calibration.BINS; b++) {
+            lower[b] = (double) b / Calibration.BINS;
+            upper[b] = (double) (b + 1) / Calibration.BINS;
+        }
+        cal.put("bins", Calibration.BINS);
+        cal.put("bin_lower", lower);
+        cal.put("bin_upper", upper);
+        cal.put("count", calibration.counts());
+        cal.put("confidence", calibration.confidences());
+        cal.put("accuracy", calibration.accuracies());
+        cal.put("ece", calibration.ece());
+        d.put("calibration", cal);
+        return d;
     }
 
-    private static Map<String, Object> figures(EpochResult r) {
+    private void writeSummary(String status, Map<String, Object> extra) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("run", description.name());
+        s.put("status", status);
+        s.putAll(extra);
+        s.put("method", description.method());
+        s.put("model", description.model());
+        s.put("dataset", description.dataset().name());
+        s.put("epochs_completed", history.size());
+        s.put("epochs", description.epochs());
+        if (!history.isEmpty()) {
+            Map<String, Object> last = history.get(history.size() - 1);
+            Map<String, Object> best = history.stream()
+                    .max(java.util.Comparator.comparingDouble(h -> number(h.get("balanced_accuracy"))))
+                    .orElse(last);
+            s.put("final", figures(last));
+            s.put("best", figures(best));
+        }
+        s.putAll(detail);
+        Map<String, Object> time = new LinkedHashMap<>();
+        double steps = sum("step_seconds");
+        double batches = sum("steps");
+        time.put("total_seconds", sum("epoch_seconds"));
+        time.put("mean_step_ms", batches == 0 ? Double.NaN : 1000 * steps / batches);
+        time.put("mean_objective_ms", batches == 0 ? Double.NaN : 1000 * sum("objective_seconds") / batches);
+        time.put("data_wait_seconds", sum("data_wait_seconds"));
+        time.put("eval_seconds", sum("eval_seconds"));
+        s.put("time", time);
+        directory.write(RunDirectory.SUMMARY, Json.pretty(s));
+    }
+
+    private double sum(String key) {
+        return history.stream().mapToDouble(h -> {
+            double v = number(h.get(key));
+            return Double.isNaN(v) ? 0 : v;
+        }).sum();
+    }
+
+    private static Map<String, Object> figures(Map<String, Object> line) {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("epoch", r.epoch() + 1);
-        f.put("test_accuracy", r.testAccuracy());
-        f.put("top1_error", 1 - r.testAccuracy());
-        f.put("balanced_accuracy", r.balancedAccuracy());
-        f.put("many_shot_accuracy", r.manyShotAccuracy());
-        f.put("medium_shot_accuracy", r.mediumShotAccuracy());
-        f.put("few_shot_accuracy", r.fewShotAccuracy());
-        f.put("train_loss", r.trainLoss());
+        f.put("epoch", line.get("epoch"));
+        f.put("test_accuracy", line.get("test_accuracy"));
+        f.put("top1_error", 1 - number(line.get("test_accuracy")));
+        for (String key : List.of("balanced_accuracy", "many_shot_accuracy", "medium_shot_accuracy",
+                "few_shot_accuracy", "ece", "train_loss")) {
+            f.put(key, line.get(key));
+        }
         return f;
     }
 

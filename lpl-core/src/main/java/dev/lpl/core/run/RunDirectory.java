@@ -28,6 +28,10 @@ public final class RunDirectory {
     public static final String METRICS = "metrics.jsonl";
     /** Final and best figures. */
     public static final String SUMMARY = "summary.json";
+    /** The training-set indices kept by long-tail sampling, one per line, in training-set order. */
+    public static final String TRAIN_INDICES = "train-indices.txt";
+    /** The run's metrics in the Prometheus text format, rewritten after every epoch. */
+    public static final String METRICS_PROM = "metrics.prom";
 
     private final Path path;
 
@@ -51,6 +55,40 @@ public final class RunDirectory {
             throw new LplException("cannot create run directory " + path + ": " + e.getMessage(), e);
         }
         return new RunDirectory(path);
+    }
+
+    /**
+     * Opens the directory of an existing run (to resume it).
+     *
+     * @param path the directory
+     * @return the run directory
+     */
+    public static RunDirectory open(Path path) {
+        if (!Files.isDirectory(path)) {
+            throw new LplException("run directory " + path + " does not exist");
+        }
+        return new RunDirectory(path);
+    }
+
+    /**
+     * Keeps the first lines of a file (atomically), e.g. the metrics of the epochs a resumed run
+     * keeps.
+     *
+     * @param name the file name within the directory
+     * @param lines how many lines to keep
+     * @return the kept lines
+     */
+    public java.util.List<String> truncateLines(String name, int lines) {
+        Path file = path.resolve(name);
+        try {
+            java.util.List<String> all = Files.isRegularFile(file)
+                    ? Files.readAllLines(file, StandardCharsets.UTF_8) : java.util.List.of();
+            java.util.List<String> kept = all.subList(0, Math.min(lines, all.size()));
+            write(name, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+            return kept;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /**

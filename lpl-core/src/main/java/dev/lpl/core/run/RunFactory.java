@@ -33,15 +33,19 @@ import dev.lpl.core.config.StrictKeys;
 import dev.lpl.core.data.Augmentation;
 import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.LongTail;
+import dev.lpl.core.data.TrainSubset;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
 import dev.lpl.core.plugin.RegistryComponents;
 import dev.lpl.core.train.Evaluator;
 import dev.lpl.core.train.MethodObjective;
 import dev.lpl.core.train.TrainingEngine;
+import dev.lpl.core.train.TrainingStep;
+import dev.lpl.core.config.ConfigLoader;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -143,7 +147,7 @@ public final class RunFactory {
     }
 
     /**
-     * Validates the configuration and prepares a run: data loaded, network initialised, run
+     * Validates the configuration and prepares a new run: data loaded, network initialised, run
      * directory created (empty).
      *
      * @param config the configuration
@@ -151,53 +155,179 @@ public final class RunFactory {
      * @return the prepared run
      */
     public PreparedRun prepare(RunConfig config, Path out) {
+        return build(config, out, null);
+    }
+
+    /**
+     * Prepares to continue a run from its latest checkpoint, with the configuration it was started
+     * with ({@code resolved.conf}). The data must be the same as when the run started (checked
+     * against the manifest's dataset identity).
+     *
+     * @param loader the configuration loader
+     * @param runDirectory the run directory
+     * @return the prepared run, positioned after its latest checkpoint
+     * @throws LplException if the directory holds no resumable run, or the run has completed
+     */
+    public PreparedRun resume(ConfigLoader loader, Path runDirectory) {
+        Path conf = runDirectory.resolve(RunDirectory.RESOLVED_CONF);
+        Path manifest = runDirectory.resolve(RunDirectory.MANIFEST);
+        if (!Files.isRegularFile(conf) || !Files.isRegularFile(manifest)) {
+            throw new LplException(runDirectory + " is not an lpl run directory (no " + RunDirectory.RESOLVED_CONF
+                    + " or " + RunDirectory.MANIFEST + "); pass the directory lpl train --out wrote");
+        }
+        Path summary = runDirectory.resolve(RunDirectory.SUMMARY);
+        if (Files.isRegularFile(summary)) {
+            try {
+                if ("completed".equals(Json.mapper().readTree(summary.toFile()).path("status").asText())) {
+                    throw new LplException("run " + runDirectory + " has already completed; nothing to resume");
+                }
+            } catch (IOException e) {
+                throw new LplException(summary + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return build(loader.load(conf, List.of()), runDirectory, runDirectory);
+    }
+
+    /**
+     * Opens a run to evaluate one of its checkpoints, without writing anything into it.
+     *
+     * @param loader the configuration loader
+     * @param runDirectory the run directory
+     * @param checkpoint the checkpoint directory to load
+     * @return the run with the checkpoint's weights
+     */
+    public PreparedRun openForEvaluation(ConfigLoader loader, Path runDirectory, Path checkpoint) {
+        Path conf = runDirectory.resolve(RunDirectory.RESOLVED_CONF);
+        if (!Files.isRegularFile(conf)) {
+            throw new LplException(runDirectory + " is not an lpl run directory (no " + RunDirectory.RESOLVED_CONF + ")");
+        }
+        PreparedRun run = build(loader.load(conf, List.of()), runDirectory, runDirectory, false);
+        run.restore(checkpoint);
+        return run;
+    }
+
+    private PreparedRun build(RunConfig config, Path out, Path resumeFrom) {
+        return build(config, out, resumeFrom, true);
+    }
+
+    /**
+     * Everything a run needs that can be checked without the engine or the data.
+     */
+    private record Plan(
+            Settings root, String methodName, MethodObjective objective, WeightOptimizer optimizer,
+            LearningRateSchedule schedule, Backend backend, List<RunListener> listeners, int epochs, int threads,
+            int checkpointEvery, int checkpointKeep, String modelName, DatasetFactory datasetFactory,
+            String datasetName, Settings datasetSettings, LongTail longTail, int padding,
+            Augmentation.PaddingMode paddingMode, boolean flip, int batchSize, int evalBatchSize, int prefetch,
+            long seed, DatasetContext dataContext, Path indicesFile) {}
+
+    private Plan plan(RunConfig config) {
         Settings root = config.settings();
-        // 1. Everything that needs neither the engine nor the data.
         String methodName = root.has("method.preset") ? root.getString("method.preset") : root.getString("method.type");
         MethodObjective objective = method(root);
-        WeightOptimizer optimizer = weightOptimizer(root);
-        String scheduleName = root.getString("schedule.type");
-        LearningRateSchedule schedule = registry.get(PluginKind.SCHEDULE, scheduleName, "schedule.type")
-                .create(root.getSettings("schedule"));
-        Settings training = root.getSettings("training");
-        String backendName = training.getString("backend");
-        Backend backend = registry.get(PluginKind.BACKEND, backendName, "training.backend")
-                .create(training.getSettings("backends").getSettings(StrictKeys.quoteIfNeeded(backendName)));
-        List<RunListener> listeners = new ArrayList<>();
-        for (String name : training.getStringList("listeners")) {
-            listeners.add(registry.get(PluginKind.RUN_LISTENER, name, "training.listeners")
-                    .create(training.getSettings("listener").getSettings(StrictKeys.quoteIfNeeded(name))));
+        try {
+            WeightOptimizer optimizer = weightOptimizer(root);
+            String scheduleName = root.getString("schedule.type");
+            LearningRateSchedule schedule = registry.get(PluginKind.SCHEDULE, scheduleName, "schedule.type")
+                    .create(root.getSettings("schedule"));
+            Settings training = root.getSettings("training");
+            String backendName = training.getString("backend");
+            Backend backend = registry.get(PluginKind.BACKEND, backendName, "training.backend")
+                    .create(training.getSettings("backends").getSettings(StrictKeys.quoteIfNeeded(backendName)));
+            List<RunListener> listeners = new ArrayList<>();
+            for (String name : training.getStringList("listeners")) {
+                listeners.add(registry.get(PluginKind.RUN_LISTENER, name, "training.listeners")
+                        .create(training.getSettings("listener").getSettings(StrictKeys.quoteIfNeeded(name))));
+            }
+            int epochs = training.getInt("epochs", 1, 1_000_000);
+            int threads = training.getInt("threads", 0, 4096);
+            Settings checkpointing = training.getSettings("checkpoint");
+            int checkpointEvery = checkpointing.getInt("every", 0, 1_000_000);
+            int checkpointKeep = checkpointing.getInt("keep-last", 1, 1_000_000);
+            String modelName = root.getString("model.type");
+            registry.get(PluginKind.MODEL, modelName, "model.type");
+            String head = root.getSettings("model").getChoice("head", List.of("linear", "cosine"));
+            objective.perturbation().requiredHead().ifPresent(required -> {
+                if (!required.configName().equals(head)) {
+                    throw new LplException("method " + methodName + " needs model.head = " + required.configName()
+                            + ", but the configuration sets " + head + "; set model.head = " + required.configName()
+                            + (required == HeadType.COSINE ? " (or use the preset ldam-drw / ldam-cosine)" : ""));
+                }
+            });
+            Settings data = root.getSettings("data");
+            String datasetName = data.getString("type");
+            DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
+            Settings datasetSettings = data.getSettings(StrictKeys.quoteIfNeeded(datasetName));
+            LongTail longTail = new LongTail(
+                    LongTail.Profile.parse(data.getString("long-tail.profile")),
+                    data.getSettings("long-tail").getDouble("ratio", 1, 1e9));
+            Settings augment = data.getSettings("augment");
+            int padding = augment.getInt("crop-padding", 0, 64);
+            Augmentation.PaddingMode paddingMode = Augmentation.PaddingMode.valueOf(
+                    augment.getChoice("padding-mode", List.of("zero", "reflect")).toUpperCase(Locale.ROOT));
+            boolean flip = augment.getBoolean("flip");
+            int batchSize = data.getInt("batch-size", 1, 1 << 20);
+            int evalBatchSize = data.getInt("eval-batch-size", 1, 1 << 20);
+            int prefetch = data.getInt("prefetch", 1, 1024);
+            long seed = root.getLong("run.seed");
+            return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
+                    checkpointEvery, checkpointKeep, modelName, datasetFactory, datasetName, datasetSettings, longTail,
+                    padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, datasetContext(root),
+                    indicesFile(data));
+        } catch (RuntimeException e) {
+            objective.close();
+            throw e;
         }
-        int epochs = training.getInt("epochs", 1, 1_000_000);
-        int threads = training.getInt("threads", 0, 4096);
-        String modelName = root.getString("model.type");
-        registry.get(PluginKind.MODEL, modelName, "model.type");
-        root.getSettings("model").getChoice("head", List.of("linear", "cosine"));
-        Settings data = root.getSettings("data");
-        String datasetName = data.getString("type");
-        DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
-        Settings datasetSettings = data.getSettings(StrictKeys.quoteIfNeeded(datasetName));
-        LongTail longTail = new LongTail(
-                LongTail.Profile.parse(data.getString("long-tail.profile")),
-                data.getSettings("long-tail").getDouble("ratio", 1, 1e9));
-        Settings augment = data.getSettings("augment");
-        int padding = augment.getInt("crop-padding", 0, 64);
-        Augmentation.PaddingMode paddingMode = Augmentation.PaddingMode.valueOf(
-                augment.getChoice("padding-mode", List.of("zero", "reflect")).toUpperCase(Locale.ROOT));
-        boolean flip = augment.getBoolean("flip");
-        int batchSize = data.getInt("batch-size", 1, 1 << 20);
-        int evalBatchSize = data.getInt("eval-batch-size", 1, 1 << 20);
-        int prefetch = data.getInt("prefetch", 1, 1024);
-        long seed = root.getLong("run.seed");
-        Path dataPath = data.has("path") ? Path.of(data.getString("path")) : null;
-        Path cacheDir = data.has("cache-dir")
-                ? Path.of(data.getString("cache-dir"))
-                : Path.of(System.getProperty("user.home"), ".lpl", "datasets");
+    }
+
+    /**
+     * Checks a configuration as a run would before any work (every component it names exists and
+     * accepts its settings), without starting the engine or reading data.
+     *
+     * @param config the configuration
+     * @throws LplException on the first problem
+     */
+    public void validate(RunConfig config) {
+        plan(config).objective().close();
+    }
+
+    private PreparedRun build(RunConfig config, Path out, Path resumeFrom, boolean restoreLatest) {
+        // 1. Everything that needs neither the engine nor the data.
+        Plan plan = plan(config);
+        Settings root = plan.root();
+        String methodName = plan.methodName();
+        MethodObjective objective = plan.objective();
+        WeightOptimizer optimizer = plan.optimizer();
+        LearningRateSchedule schedule = plan.schedule();
+        Backend backend = plan.backend();
+        List<RunListener> listeners = plan.listeners();
+        int epochs = plan.epochs();
+        int threads = plan.threads();
+        int checkpointEvery = plan.checkpointEvery();
+        int checkpointKeep = plan.checkpointKeep();
+        String modelName = plan.modelName();
+        DatasetFactory datasetFactory = plan.datasetFactory();
+        String datasetName = plan.datasetName();
+        Settings datasetSettings = plan.datasetSettings();
+        LongTail longTail = plan.longTail();
+        int padding = plan.padding();
+        Augmentation.PaddingMode paddingMode = plan.paddingMode();
+        boolean flip = plan.flip();
+        int batchSize = plan.batchSize();
+        int evalBatchSize = plan.evalBatchSize();
+        int prefetch = plan.prefetch();
+        long seed = plan.seed();
+        DatasetContext dataContext = plan.dataContext();
+        Path indicesFile = plan.indicesFile();
         String name = root.has("run.name")
                 ? root.getString("run.name")
                 : datasetName + "-" + methodName + "-" + LocalDateTime.now().format(STAMP);
         Path directory = out != null ? out : Path.of(root.getString("run.output-root")).resolve(name);
-        RunDirectory.requireAvailable(directory);
+        if (resumeFrom == null) {
+            RunDirectory.requireAvailable(directory);
+        } else {
+            name = directory.getFileName().toString();
+        }
 
         // 2. The engine, seeded.
         Engines.configure(threads);
@@ -205,19 +335,14 @@ public final class RunFactory {
         engine.setRandomSeed((int) Seeds.derive(seed, "init"));
 
         // 3. The data.
-        ImageDataset dataset = loadDataset(datasetFactory, datasetSettings, datasetName,
-                new DatasetContext(dataPath, cacheDir, Seeds.derive(seed, "data")));
+        TrainSubset loaded = TrainSubset.of(loadDataset(datasetFactory, datasetSettings, datasetName, dataContext),
+                longTail, indicesFile, Seeds.derive(seed, "long-tail"));
+        ImageDataset dataset = loaded.dataset();
         int numClasses = dataset.numClasses();
-        Map<String, Object> longTailInfo = new LinkedHashMap<>();
-        longTailInfo.put("profile", longTail.profile().name().toLowerCase(Locale.ROOT));
-        if (longTail.profile() != LongTail.Profile.NONE) {
-            int[] kept = longTail.sample(dataset.train().labels(), numClasses, Seeds.derive(seed, "long-tail"));
-            ImageSet subset = dataset.train().subset(kept);
-            longTailInfo.put("ratio", longTail.ratio());
-            longTailInfo.put("source_train_size", dataset.train().size());
-            longTailInfo.put("indices_sha256", Hashes.sha256(kept));
-            dataset = dataset.withTrain(subset, Map.of(
-                    "long-tail", longTailInfo.get("profile") + " ratio " + longTail.ratio()));
+        Map<String, Object> longTailInfo = loaded.info();
+        int[] kept = loaded.kept();
+        if (kept != null) {
+            longTailInfo.put("indices_file", RunDirectory.TRAIN_INDICES);
         }
         long[] classCounts = dataset.train().classCounts(numClasses);
         for (int c = 0; c < numClasses; c++) {
@@ -236,6 +361,7 @@ public final class RunFactory {
         ClassifierBlock block = model(root, train.channels(), train.height(), train.width(), numClasses, manager);
 
         // 5. The loop and the run directory.
+        RunMetrics metrics = new RunMetrics(name, methodName, dataset.classNames());
         Augmentation augmentation = new Augmentation(padding, paddingMode, flip, dataset.mean(), dataset.std());
         BatchLoader trainLoader = new BatchLoader(
                 train, augmentation, batchSize, true, Seeds.derive(seed, "loader"), prefetch);
@@ -243,10 +369,11 @@ public final class RunFactory {
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
                 numClasses, logits -> objective.predictionLogits(logits, classCounts));
-        TrainingEngine trainingEngine = new TrainingEngine(block, manager, parameterStore, device,
-                objective, optimizer, schedule, trainLoader, evaluator,
-                classCounts, imageShape, epochs, meters);
-        RunDirectory runDirectory = RunDirectory.create(directory);
+        TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
+                classCounts, imageShape, epochs);
+        TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
+                classCounts, epochs, seed, metrics.registry());
+        RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);
 
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("root", seed);
@@ -256,9 +383,66 @@ public final class RunFactory {
         PreparedRun.Description description = new PreparedRun.Description(
                 name, methodName, modelName, dataset, classCounts, block.trainableParameterCount(),
                 device.toString(), engine.getEngineName() + " " + engine.getVersion(), epochs, batchSize,
-                seeds, longTailInfo);
-        return new PreparedRun(config, description, runDirectory, trainingEngine, listeners,
+                seeds, longTailInfo, kept);
+        PreparedRun.Training parts = new PreparedRun.Training(trainingEngine, block, optimizer, objective, manager,
+                new Checkpoints(directory, checkpointKeep), checkpointEvery, metrics);
+        PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners,
                 List.of(trainLoader, testLoader, objective, manager));
+        if (resumeFrom != null && restoreLatest) {
+            run.restoreLatest();
+        }
+        return run;
+    }
+
+    /**
+     * Returns where a configuration's dataset is read from: {@code data.path}, the cache ({@code
+     * data.cache-dir}, default {@code ~/.lpl/datasets}) and the run's data seed.
+     *
+     * @param root the whole configuration
+     * @return the dataset context a run uses
+     */
+    public DatasetContext datasetContext(Settings root) {
+        Settings data = root.getSettings("data");
+        Path dataPath = data.has("path") ? Path.of(data.getString("path")) : null;
+        Path cacheDir = data.has("cache-dir")
+                ? Path.of(data.getString("cache-dir"))
+                : Path.of(System.getProperty("user.home"), ".lpl", "datasets");
+        return new DatasetContext(dataPath, cacheDir, Seeds.derive(root.getLong("run.seed"), "data"));
+    }
+
+    /**
+     * Loads the configured dataset and applies long-tail sampling (or {@code
+     * data.long-tail.indices-file}) exactly as a run does, without starting the engine ({@code lpl
+     * data describe}).
+     *
+     * @param config the configuration
+     * @return the training set a run would use, with the dataset
+     */
+    public TrainSubset loadDataset(RunConfig config) {
+        Settings root = config.settings();
+        Settings data = root.getSettings("data");
+        String datasetName = data.getString("type");
+        DatasetFactory factory = registry.get(PluginKind.DATASET, datasetName, "data.type");
+        LongTail longTail = new LongTail(
+                LongTail.Profile.parse(data.getString("long-tail.profile")),
+                data.getSettings("long-tail").getDouble("ratio", 1, 1e9));
+        Path indicesFile = indicesFile(data);
+        ImageDataset source = loadDataset(factory, data.getSettings(StrictKeys.quoteIfNeeded(datasetName)),
+                datasetName, datasetContext(root));
+        return TrainSubset.of(source, longTail, indicesFile, Seeds.derive(root.getLong("run.seed"), "long-tail"));
+    }
+
+    private static Path indicesFile(Settings data) {
+        Settings longTail = data.getSettings("long-tail");
+        if (!longTail.has("indices-file")) {
+            return null;
+        }
+        Path file = Path.of(longTail.getString("indices-file"));
+        if (!Files.isRegularFile(file)) {
+            throw longTail.invalid("indices-file", file + (Files.exists(file) ? " is not a file" : " does not exist")
+                    + "; name the train-indices.txt of an earlier run, or null to sample");
+        }
+        return file;
     }
 
     private static ImageDataset loadDataset(

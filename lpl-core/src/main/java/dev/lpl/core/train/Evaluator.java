@@ -65,12 +65,32 @@ public final class Evaluator {
     }
 
     /**
+     * The outcome of an evaluation.
+     *
+     * @param confusion the C×C confusion matrix (row = true class)
+     * @param calibration the confidence calibration of the predictions
+     */
+    public record Result(long[][] confusion, Calibration calibration) {}
+
+    /**
      * Runs the evaluation.
      *
-     * @return the C×C confusion matrix (row = true class)
+     * @return the confusion matrix and calibration
      */
-    public long[][] confusion() {
+    public Result evaluate() {
+        return evaluate(predictionLogits);
+    }
+
+    /**
+     * Runs the evaluation with other prediction logits (e.g. post-hoc logit adjustment of a run
+     * trained with plain cross-entropy).
+     *
+     * @param predictionLogits maps raw logits to those predictions are taken from
+     * @return the confusion matrix and calibration
+     */
+    public Result evaluate(UnaryOperator<NDArray> predictionLogits) {
         long[][] confusion = new long[numClasses][numClasses];
+        Calibration calibration = new Calibration();
         Iterator<HostBatch> batches = loader.epoch(0);
         while (batches.hasNext()) {
             HostBatch batch = batches.next();
@@ -78,13 +98,18 @@ public final class Evaluator {
                 scope.suppressNotUsedWarning();
                 NDArray x = m.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size()).addAll(imageShape));
                 NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
-                long[] predicted = predictionLogits.apply(logits).argMax(1).toLongArray();
+                NDArray scores = predictionLogits.apply(logits);
+                long[] predicted = scores.argMax(1).toLongArray();
+                float[] confidence = scores.softmax(1).max(new int[] {1}).toFloatArray();
                 long[] labels = batch.labels();
+                boolean[] hits = new boolean[batch.size()];
                 for (int i = 0; i < batch.size(); i++) {
                     confusion[(int) labels[i]][(int) predicted[i]]++;
+                    hits[i] = labels[i] == predicted[i];
                 }
+                calibration.add(confidence, hits);
             }
         }
-        return confusion;
+        return new Result(confusion, calibration);
     }
 }

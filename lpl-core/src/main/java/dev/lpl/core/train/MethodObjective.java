@@ -57,9 +57,10 @@ public final class MethodObjective implements AutoCloseable {
      * The perturbed logits and the loss taken on them.
      *
      * @param perturbedLogits the B×C logits the loss was taken on
+     * @param perSampleLoss the B per-sample losses on the perturbed logits (before weighting)
      * @param loss the scalar loss
      */
-    public record Result(NDArray perturbedLogits, NDArray loss) {}
+    public record Result(NDArray perturbedLogits, NDArray perSampleLoss, NDArray loss) {}
 
     /**
      * Computes the objective of a batch.
@@ -78,7 +79,7 @@ public final class MethodObjective implements AutoCloseable {
         NDArray perSample = loss.perSample(perturbed, labels);
         Optional<float[]> weights = weighting.weights(view.classCounts(), view.epoch(), view.totalEpochs());
         if (weights.isEmpty()) {
-            return new Result(perturbed, perSample.mean());
+            return new Result(perturbed, perSample, perSample.mean());
         }
         float[] w = weights.get();
         if (w.length != view.numClasses()) {
@@ -86,7 +87,19 @@ public final class MethodObjective implements AutoCloseable {
                     + w.length + " weights for " + view.numClasses() + " classes");
         }
         NDArray sampleWeights = labels.oneHot(view.numClasses()).matMul(view.manager().create(w));
-        return new Result(perturbed, perSample.mul(sampleWeights).sum().div(sampleWeights.sum()));
+        return new Result(perturbed, perSample, perSample.mul(sampleWeights).sum().div(sampleWeights.sum()));
+    }
+
+    /**
+     * Returns the per-sample loss of the raw (unperturbed) logits, for the relative loss variation
+     * {@code (l' − l)/l}.
+     *
+     * @param logits the B×C raw logits (detached by the caller or taken outside autograd)
+     * @param labels the B labels
+     * @return B losses
+     */
+    public NDArray rawPerSample(NDArray logits, NDArray labels) {
+        return loss.perSample(logits, labels);
     }
 
     /**

@@ -79,6 +79,19 @@ public final class PyTorchSgd extends WeightOptimizer {
     }
 
     @Override
+    public void restoreState(Map<String, NDArray> stateById) {
+        synchronized (buffers) {
+            buffers.values().forEach(NDArray::close);
+            buffers.clear();
+            stateById.forEach((id, saved) -> {
+                NDArray copy = saved.duplicate(); // on the saved array's manager: pass arrays of the model's
+                NDScope.unregister(copy);
+                buffers.put(id, copy);
+            });
+        }
+    }
+
+    @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float lr = (float) learningRate;
         NDArray step = grad;

@@ -2,12 +2,9 @@ package dev.lpl.core.train;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
+import ai.djl.engine.Engine;
 import dev.lpl.api.LplException;
-import dev.lpl.api.model.ClassifierBlock;
+import dev.lpl.api.Seeds;
 import dev.lpl.api.training.EpochResult;
 import dev.lpl.api.training.LearningRateSchedule;
 import dev.lpl.api.training.WeightOptimizer;
@@ -17,14 +14,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The training loop (our own, not DJL's {@code EasyTrain}; see ENGINEERING.md): per batch, the
  * scheduled learning rate and one {@link TrainingStep} (its own NDManager and NDScope: forward →
  * the method's objective → backward → update); per epoch, evaluation on the test set.
  *
- * <p>A non-finite loss stops the run with an {@link LplException}.
+ * <p>Everything random is a function of the run's seed and the position in training: the engine's
+ * generator (dropout) is reseeded before every step from {@code (seed, epoch, batch)}, and the
+ * loader's order and augmentation depend only on the seed, epoch and batch. So a run stopped at
+ * any step and resumed from its checkpoint computes exactly what the uninterrupted run computes.
+ *
+ * <p>A non-finite loss stops the run with an {@link LplException} before the weights are updated.
  */
 public final class TrainingEngine {
 
@@ -34,6 +36,7 @@ public final class TrainingEngine {
     private final Evaluator evaluator;
     private final long[] classCounts;
     private final int epochs;
+    private final long seed;
     private final TrainingStep step;
     private final Timer stepTimer;
     private final Timer objectiveTimer;
@@ -41,44 +44,93 @@ public final class TrainingEngine {
     private final Timer evalTimer;
 
     /**
-     * Creates the engine for an initialised network.
+     * Where training stands: the next batch to run and the accumulators of the epoch so far.
      *
-     * @param block the network, initialised on {@code manager}
-     * @param manager the model's manager
-     * @param parameterStore the parameter store of {@code block} (shared with the evaluator)
-     * @param device the device
-     * @param objective the method's objective
-     * @param optimizer the weight optimizer
+     * @param epoch the 0-based epoch
+     * @param batch the next batch of that epoch (0 at an epoch boundary)
+     * @param lossSum the sum of batch loss × batch size so far in the epoch
+     * @param samples the samples so far in the epoch
+     * @param variationSums the per-class raw and perturbed loss sums so far ({@link LossVariation#sums()})
+     */
+    public record Position(int epoch, int batch, double lossSum, long samples, double[][] variationSums) {
+
+        /**
+         * Returns the position at the start of an epoch.
+         *
+         * @param epoch the 0-based epoch
+         * @param numClasses C
+         * @return the position
+         */
+        public static Position startOf(int epoch, int numClasses) {
+            return new Position(epoch, 0, 0, 0, new double[][] {new double[numClasses], new double[numClasses]});
+        }
+    }
+
+    /**
+     * The outcome of one epoch.
+     *
+     * @param result the figures listeners see
+     * @param timings where the time went
+     * @param metrics the test-set metrics (confusion matrix included)
+     * @param calibration the confidence calibration of the test predictions
+     * @param lossVariation the per-class relative loss variation {@code (l' − l)/l} over the epoch
+     */
+    public record EpochOutcome(
+            EpochResult result,
+            EpochTimings timings,
+            ClassificationMetrics metrics,
+            Calibration calibration,
+            double[] lossVariation) {}
+
+    /** What the caller does at the end of an epoch and when a stop was requested. */
+    public interface Hooks {
+
+        /**
+         * Called after every epoch's evaluation (metrics, summary, checkpoint).
+         *
+         * @param outcome the epoch's outcome
+         */
+        void epochFinished(EpochOutcome outcome);
+
+        /**
+         * Called when training stops on request after a completed step (a mid-epoch checkpoint).
+         *
+         * @param position where training stands
+         */
+        void stopped(Position position);
+    }
+
+    /**
+     * Creates the engine.
+     *
+     * @param step the training step
+     * @param optimizer the weight optimizer (the step's)
      * @param schedule the learning-rate schedule
      * @param trainLoader the training batches
      * @param evaluator the test-set evaluator
      * @param classCounts the training count of every class
-     * @param imageShape C×H×W
      * @param epochs the number of epochs
+     * @param seed the run's root seed
      * @param meters where step timings are recorded
      */
     public TrainingEngine(
-            ClassifierBlock block,
-            NDManager manager,
-            ParameterStore parameterStore,
-            Device device,
-            MethodObjective objective,
+            TrainingStep step,
             WeightOptimizer optimizer,
             LearningRateSchedule schedule,
             BatchLoader trainLoader,
             Evaluator evaluator,
             long[] classCounts,
-            Shape imageShape,
             int epochs,
+            long seed,
             MeterRegistry meters) {
+        this.step = requireNonNull(step, "step is null");
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
         this.schedule = requireNonNull(schedule, "schedule is null");
         this.trainLoader = requireNonNull(trainLoader, "trainLoader is null");
         this.evaluator = requireNonNull(evaluator, "evaluator is null");
         this.classCounts = requireNonNull(classCounts, "classCounts is null").clone();
         this.epochs = epochs;
-        this.step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer, classCounts,
-                imageShape, epochs);
+        this.seed = seed;
         this.stepTimer = Timer.builder("lpl.train.step").description("one training step").register(meters);
         this.objectiveTimer = Timer.builder("lpl.train.objective")
                 .description("the method's perturbation and loss within a step").register(meters);
@@ -88,42 +140,73 @@ public final class TrainingEngine {
     }
 
     /**
-     * The outcome of one epoch.
+     * Returns the number of epochs.
      *
-     * @param result the figures listeners see
-     * @param timings where the time went
-     * @param metrics the test-set metrics (confusion matrix included)
+     * @return the epochs of the run
      */
-    public record EpochOutcome(EpochResult result, EpochTimings timings, ClassificationMetrics metrics) {}
-
-    /**
-     * Trains from {@code startEpoch} to the last epoch.
-     *
-     * @param startEpoch the first epoch to run (0 for a new run)
-     * @param progress progress display
-     * @param onEpoch called after every epoch, before the next starts
-     * @return the outcome of the last epoch run, or null if none was run
-     */
-    public EpochOutcome train(int startEpoch, TrainingProgress progress, Consumer<EpochOutcome> onEpoch) {
-        EpochOutcome last = null;
-        for (int epoch = startEpoch; epoch < epochs; epoch++) {
-            last = trainEpoch(epoch, progress);
-            onEpoch.accept(last);
-        }
-        return last;
+    public int epochs() {
+        return epochs;
     }
 
-    private EpochOutcome trainEpoch(int epoch, TrainingProgress progress) {
+    /**
+     * Trains from a position to the last epoch, or until a stop is requested.
+     *
+     * @param start where to start (epoch 0, batch 0 for a new run)
+     * @param progress progress display
+     * @param hooks called after every epoch and on a stop
+     * @param stopRequested polled after every step
+     * @return true if training reached the last epoch, false if it stopped on request
+     */
+    public boolean train(Position start, TrainingProgress progress, Hooks hooks, BooleanSupplier stopRequested) {
+        Position position = start;
+        for (int epoch = start.epoch(); epoch < epochs; epoch++) {
+            if (epoch != start.epoch()) {
+                position = Position.startOf(epoch, classCounts.length);
+            }
+            EpochOutcome outcome = trainEpoch(position, progress, hooks, stopRequested);
+            if (outcome == null) {
+                return false;
+            }
+            hooks.epochFinished(outcome);
+        }
+        return true;
+    }
+
+    /**
+     * Evaluates the current network on the test set.
+     *
+     * @return the metrics and calibration
+     */
+    public Evaluator.Result evaluate() {
+        return evaluator.evaluate();
+    }
+
+    /**
+     * Evaluates the current network with other prediction logits.
+     *
+     * @param predictionLogits maps raw logits to those predictions are taken from
+     * @return the metrics and calibration
+     */
+    public Evaluator.Result evaluate(java.util.function.UnaryOperator<ai.djl.ndarray.NDArray> predictionLogits) {
+        return evaluator.evaluate(predictionLogits);
+    }
+
+    private EpochOutcome trainEpoch(
+            Position start, TrainingProgress progress, Hooks hooks, BooleanSupplier stopRequested) {
+        int epoch = start.epoch();
         long epochStart = System.nanoTime();
         int batches = trainLoader.batchesPerEpoch();
         progress.epochStarted(epoch, epochs, batches);
-        Iterator<HostBatch> it = trainLoader.epoch(epoch);
-        double lossSum = 0;
-        long samples = 0;
+        Iterator<HostBatch> it = trainLoader.epoch(epoch, start.batch());
+        LossVariation variation = new LossVariation(classCounts.length);
+        variation.restore(start.variationSums());
+        double lossSum = start.lossSum();
+        long samples = start.samples();
         long stepNanos = 0;
         long objectiveNanos = 0;
         long waitNanos = 0;
-        int batch = 0;
+        int batch = start.batch();
+        Engine engine = Engine.getInstance();
         while (true) {
             long waitStart = System.nanoTime();
             if (!it.hasNext()) {
@@ -134,27 +217,31 @@ public final class TrainingEngine {
             waitNanos += stepStart - waitStart;
             optimizer.setLearningRate(
                     optimizer.baseLearningRate() * schedule.factor(epoch, batch / (double) batches, epochs));
-            TrainingStep.Result step = this.step.run(hostBatch, epoch);
-            float loss = step.loss();
+            engine.setRandomSeed((int) Seeds.derive(Seeds.derive(seed, "step", epoch), "batch", batch));
+            TrainingStep.Result result = step.run(hostBatch, epoch, variation);
+            float loss = result.loss();
             if (!Float.isFinite(loss)) {
-                throw new LplException("training loss became " + loss + " at epoch " + (epoch + 1)
-                        + ", batch " + (batch + 1) + "; lower optimizer.sgd.learning-rate or the method's bounds");
+                throw new NonFiniteLossException(loss, epoch, batch);
             }
-            long objectiveTime = step.objectiveNanos();
             long stepTime = System.nanoTime() - stepStart;
             stepNanos += stepTime;
-            objectiveNanos += objectiveTime;
+            objectiveNanos += result.objectiveNanos();
             stepTimer.record(stepTime, TimeUnit.NANOSECONDS);
-            objectiveTimer.record(objectiveTime, TimeUnit.NANOSECONDS);
+            objectiveTimer.record(result.objectiveNanos(), TimeUnit.NANOSECONDS);
             dataTimer.record(stepStart - waitStart, TimeUnit.NANOSECONDS);
             lossSum += (double) loss * hostBatch.size();
             samples += hostBatch.size();
             progress.batchFinished(batch, loss);
             batch++;
+            if (batch < batches && stopRequested.getAsBoolean()) {
+                hooks.stopped(new Position(epoch, batch, lossSum, samples, variation.sums()));
+                return null;
+            }
         }
         progress.evaluationStarted(epoch);
         long evalStart = System.nanoTime();
-        ClassificationMetrics metrics = new ClassificationMetrics(evaluator.confusion(), classCounts);
+        Evaluator.Result evaluation = evaluator.evaluate();
+        ClassificationMetrics metrics = new ClassificationMetrics(evaluation.confusion(), classCounts);
         long evalNanos = System.nanoTime() - evalStart;
         evalTimer.record(evalNanos, TimeUnit.NANOSECONDS);
         double seconds = (System.nanoTime() - epochStart) / 1e9;
@@ -170,9 +257,43 @@ public final class TrainingEngine {
                 metrics.perClassAccuracy(),
                 optimizer.learningRate(),
                 seconds);
-        EpochTimings timings = new EpochTimings(
-                stepNanos / 1e9, objectiveNanos / 1e9, waitNanos / 1e9, evalNanos / 1e9, seconds, batch);
+        EpochTimings timings = new EpochTimings(stepNanos / 1e9, objectiveNanos / 1e9, waitNanos / 1e9,
+                evalNanos / 1e9, seconds, batch - start.batch());
         progress.epochFinished(result, timings);
-        return new EpochOutcome(result, timings, metrics);
+        return new EpochOutcome(result, timings, metrics, evaluation.calibration(), variation.relative());
+    }
+
+    /** The loss became NaN or infinite; the weights of that step were not updated. */
+    public static final class NonFiniteLossException extends LplException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int epoch;
+        private final int batch;
+
+        NonFiniteLossException(float loss, int epoch, int batch) {
+            super("training loss became " + loss + " at epoch " + (epoch + 1) + ", batch " + (batch + 1)
+                    + "; lower optimizer.sgd.learning-rate or the method's bounds");
+            this.epoch = epoch;
+            this.batch = batch;
+        }
+
+        /**
+         * Returns the 0-based epoch of the failing step.
+         *
+         * @return the epoch
+         */
+        public int epoch() {
+            return epoch;
+        }
+
+        /**
+         * Returns the 0-based batch of the failing step.
+         *
+         * @return the batch
+         */
+        public int batch() {
+            return batch;
+        }
     }
 }

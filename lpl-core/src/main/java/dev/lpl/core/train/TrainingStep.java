@@ -90,23 +90,44 @@ public final class TrainingStep {
      * @return the loss (possibly non-finite: the caller decides) and the objective's time
      */
     public Result run(HostBatch batch, int epoch) {
+        return run(batch, epoch, null);
+    }
+
+    /**
+     * Runs one step on a batch and records the per-class loss of the raw and perturbed logits.
+     *
+     * @param batch the host batch
+     * @param epoch the 0-based epoch (methods may depend on it)
+     * @param variation where the per-class losses are added, or null
+     * @return the loss (possibly non-finite: the caller decides) and the objective's time
+     */
+    public Result run(HostBatch batch, int epoch, LossVariation variation) {
         try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
             scope.suppressNotUsedWarning();
             NDArray x = m.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size()).addAll(imageShape));
             NDArray y = m.create(batch.labels());
             NDArray loss;
+            NDArray logits;
+            NDArray perSample;
             long objectiveNanos;
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDList features = block.features().forward(parameterStore, new NDList(x), true);
-                NDArray logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
+                logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
                 TrainingView view = new TrainingView(classCounts, epoch, epochs, m, features.singletonOrThrow(),
                         classifierWeight == null ? null : classifierWeight.getArray());
                 long start = System.nanoTime();
-                loss = objective.compute(logits, y, view).loss();
+                MethodObjective.Result result = objective.compute(logits, y, view);
+                loss = result.loss();
+                perSample = result.perSampleLoss();
                 objectiveNanos = System.nanoTime() - start;
                 collector.backward(loss);
             }
             float value = loss.getFloat();
+            if (Float.isFinite(value) && variation != null) {
+                // outside the gradient collector: no graph is recorded for the raw loss
+                variation.add(batch.labels(), objective.rawPerSample(logits.stopGradient(), y).toFloatArray(),
+                        perSample.toFloatArray());
+            }
             if (Float.isFinite(value)) {
                 for (Parameter parameter : trainable) {
                     NDArray weight = parameter.getArray();

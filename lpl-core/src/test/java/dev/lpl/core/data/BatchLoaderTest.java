@@ -62,6 +62,22 @@ class BatchLoaderTest {
     }
 
     @Test
+    void startingMidEpochGivesTheSameBatchesAsAnUninterruptedEpoch() {
+        Augmentation aug = new Augmentation(1, Augmentation.PaddingMode.ZERO, true, new float[] {0}, new float[] {1});
+        try (BatchLoader loader = new BatchLoader(set(50), aug, 8, true, 5, 2)) {
+            List<HostBatch> all = new ArrayList<>();
+            loader.epoch(3).forEachRemaining(all::add);
+            List<HostBatch> tail = new ArrayList<>();
+            loader.epoch(3, 4).forEachRemaining(tail::add);
+            assertThat(tail).hasSize(all.size() - 4);
+            for (int k = 0; k < tail.size(); k++) {
+                assertThat(tail.get(k).labels()).isEqualTo(all.get(k + 4).labels());
+                assertThat(tail.get(k).images()).isEqualTo(all.get(k + 4).images());
+            }
+        }
+    }
+
+    @Test
     void evaluationKeepsOrderAndAbandonedEpochsDoNotBlock() {
         Augmentation aug = new Augmentation(0, Augmentation.PaddingMode.ZERO, false, new float[] {0}, new float[] {1});
         try (BatchLoader loader = new BatchLoader(set(100), aug, 10, false, 0, 1)) {

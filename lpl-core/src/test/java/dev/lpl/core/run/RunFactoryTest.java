@@ -35,7 +35,7 @@ class RunFactoryTest {
         EpochOutcome last;
         try (var run = LPL.runFactory().prepare(config(), dir)) {
             assertThat(run.description().classCounts()).containsExactly(200, 200);
-            last = run.run(TrainingProgress.NONE);
+            last = run.run(TrainingProgress.NONE).last();
         }
         assertThat(last.result().testAccuracy()).isGreaterThan(0.9);
         assertThat(Files.readString(dir.resolve("resolved.conf"))).contains("tiny-mlp");
@@ -139,8 +139,8 @@ class RunFactoryTest {
         RunConfig noEpochs = LPL.configLoader().load(null, List.of("method.type=tiny-fast"));
         assertThat(noEpochs.config().getInt("training.epochs")).isEqualTo(1);
         assertThat(noEpochs.sources()).contains("preset tiny-fast");
-        assertThatThrownBy(() -> LPL.configLoader().load(null, List.of("method.preset=tiny-fast")))
-                .hasMessageContaining("select a preset with method.type");
+        assertThatThrownBy(() -> LPL.configLoader().load(null, List.of("method.type=tiny-fast", "method.preset=x")))
+                .hasMessageContaining("remove method.preset");
         try (var run = LPL.runFactory().prepare(config("method.type=tiny-fast", "training.epochs=1"), tmp.resolve("p"))) {
             assertThat(run.description().method()).isEqualTo("tiny-fast");
         }

@@ -98,6 +98,8 @@ public final class TinyPlugin implements LplPlugin {
         return List.of(
                 method("identity", "delta = 0 (test only)", (u, y, view) -> u.add(0)),
                 method("explode", "turns the logits into NaN (test only)", (u, y, view) -> u.mul(Float.NaN)),
+                method("explode-late", "turns the logits into NaN from the second epoch on (test only)",
+                        (u, y, view) -> view.epoch() >= 1 ? u.mul(Float.NaN) : u.add(0)),
                 method("features", "records the shapes of the features and classifier weight (test only)",
                         (u, y, view) -> {
                             if (EVENTS.isEmpty()) {

@@ -82,6 +82,11 @@ public final class IsdaPerturbation implements Perturbation {
     }
 
     @Override
+    public java.util.Optional<dev.lpl.api.model.HeadType> requiredHead() {
+        return java.util.Optional.of(dev.lpl.api.model.HeadType.LINEAR);
+    }
+
+    @Override
     public NDArray perturb(NDArray logits, NDArray labels, TrainingView view) {
         requireNonNull(logits, "logits is null");
         requireNonNull(labels, "labels is null");

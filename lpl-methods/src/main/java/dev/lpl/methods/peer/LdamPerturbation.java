@@ -93,6 +93,11 @@ public final class LdamPerturbation implements Perturbation {
      * @return the perturbed logits
      */
     @Override
+    public java.util.Optional<dev.lpl.api.model.HeadType> requiredHead() {
+        return java.util.Optional.of(dev.lpl.api.model.HeadType.COSINE);
+    }
+
+    @Override
     public NDArray perturb(NDArray logits, NDArray labels, TrainingView view) {
         requireNonNull(view, "view is null");
         int numClasses = view.numClasses();
