@@ -2,6 +2,7 @@ package dev.lpl.it.container;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
@@ -39,7 +40,8 @@ final class RunnerImage {
                 image.withBuildArg("BASE_IMAGE", base);
             }
             try {
-                image.get(); // build now, so that a failure is reported once and clearly
+                String name = image.get(); // build now, so that a failure is reported once and clearly
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> remove(name), "remove-" + name));
             } catch (RuntimeException e) {
                 failure = new IllegalStateException("cannot build the runner image from " + dockerfile + " on base image "
                         + (base == null ? "eclipse-temurin:17-jre (the Dockerfile's default)" : base)
@@ -49,6 +51,15 @@ final class RunnerImage {
             }
         }
         return image;
+    }
+
+    /** Removes the image (1 GB) when the tests end: without Ryuk, Testcontainers' deleteOnExit does not. */
+    private static void remove(String name) {
+        try {
+            DockerClientFactory.instance().client().removeImageCmd(name).withForce(true).exec();
+        } catch (RuntimeException e) {
+            System.err.println("lpl-it: could not remove the test image " + name + ": " + e.getMessage());
+        }
     }
 
     /** @return the configured base image, or null for the Dockerfile's default */
