@@ -121,7 +121,7 @@ class RunnerJarIT {
         for (String line : Files.readAllLines(metrics)) {
             var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
             for (String key : List.of("epoch_seconds", "step_seconds", "objective_seconds", "data_wait_seconds",
-                    "eval_seconds", "steps")) {
+                    "eval_seconds", "steps", "resident_mb")) {
                 node.remove(key);
             }
             out.add(node.toString());

@@ -3,7 +3,9 @@ package dev.lpl.runner;
 import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.bench.StepBenchmark;
+import dev.lpl.core.bench.ThroughputBenchmark;
 import dev.lpl.core.run.Json;
+import dev.lpl.core.run.ResidentMemory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,6 +65,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key for every method (repeatable).")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--pipeline-batches", defaultValue = "40",
+            description = "Batches per epoch of the input-pipeline test (0 = skip it), default: ${DEFAULT-VALUE}.")
+    int pipelineBatches;
+
+    @Option(names = "--no-eval", description = "Skip the evaluation throughput test.")
+    boolean noEval;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the timings as JSON.")
     Path json;
 
@@ -90,14 +100,20 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s, batch %d, %s input, %d classes, %d threads; %d timed steps per method%n",
                 model, batch, image, classes, Runtime.getRuntime().availableProcessors(), rounds * steps);
-        String format = "%-16s %10s %9s %9s %12s %12s %8s%n";
-        out.printf(Locale.ROOT, format, "method", "median ms", "p10 ms", "p90 ms", "objective ms", "images/s", "vs " + methods.get(0));
+        String format = "%-16s %10s %9s %9s %12s %12s %8s %10s%n";
+        out.printf(Locale.ROOT, format, "method", "median ms", "p10 ms", "p90 ms", "objective ms", "images/s",
+                "vs " + methods.get(0), "objective-");
+        out.printf(Locale.ROOT, format, "", "", "", "", "", "", "", "based");
+        StepBenchmark.Timing reference = timings.get(0);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (StepBenchmark.Timing t : timings) {
             double median = t.stepQuantile(0.5);
+            // the steps differ only in the objective, so its extra time over the reference's step is a
+            // low-noise estimate of the step ratio where the machine's noise swamps the step times
+            double objectiveBased = 1 + (t.objectiveMedian() - reference.objectiveMedian()) / reference.stepQuantile(0.5);
             out.printf(Locale.ROOT, format, t.method(), fmt(median), fmt(t.stepQuantile(0.1)), fmt(t.stepQuantile(0.9)),
                     String.format(Locale.ROOT, "%.3f", t.objectiveMedian()), fmt(t.imagesPerSecond()),
-                    String.format(Locale.ROOT, "%.3f", t.pairedRatio()));
+                    String.format(Locale.ROOT, "%.3f", t.pairedRatio()), String.format(Locale.ROOT, "%.4f", objectiveBased));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("method", t.method());
             row.put("median_ms", median);
@@ -106,9 +122,39 @@ final class BenchCommand implements Callable<Integer> {
             row.put("objective_median_ms", t.objectiveMedian());
             row.put("images_per_second", t.imagesPerSecond());
             row.put("paired_ratio", t.pairedRatio());
+            row.put("objective_based_ratio", objectiveBased);
             row.put("paired_ratios", t.pairedRatios());
             row.put("step_ms", t.stepMillis());
             rows.add(row);
+        }
+        double trainImagesPerSecond = timings.get(0).imagesPerSecond();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (pipelineBatches > 0) {
+            double pipeline = ThroughputBenchmark.inputPipeline(options, pipelineBatches, 2);
+            out.printf(Locale.ROOT, "input pipeline   %s images/s alone (pad-crop 4, flip, normalise, batch assembly;"
+                    + " background thread), %.1fx %s's training throughput%n", fmt(pipeline),
+                    pipeline / trainImagesPerSecond, methods.get(0));
+            extra.put("input_pipeline_images_per_second", pipeline);
+        }
+        if (!noEval) {
+            ThroughputBenchmark.Evaluation eval =
+                    new ThroughputBenchmark(lpl.configLoader(), lpl.runFactory()).evaluation(sets, options);
+            out.printf(Locale.ROOT, "evaluation       %s images/s without autograd, %.2fx %s's training throughput"
+                    + " (recording autograd: %s images/s)%n", fmt(eval.imagesPerSecond()),
+                    eval.imagesPerSecond() / trainImagesPerSecond, methods.get(0),
+                    fmt(eval.withAutogradImagesPerSecond()));
+            extra.put("evaluation_images_per_second", eval.imagesPerSecond());
+            extra.put("evaluation_with_autograd_images_per_second", eval.withAutogradImagesPerSecond());
+            extra.put("evaluation_vs_training", eval.imagesPerSecond() / trainImagesPerSecond);
+        }
+        OptionalLong peak = ResidentMemory.peak();
+        OptionalLong now = ResidentMemory.current();
+        if (peak.isPresent() && now.isPresent()) {
+            out.printf(Locale.ROOT, "memory           peak resident %d MB, now %d MB (Java heap used %d MB)%n",
+                    peak.getAsLong() >> 20, now.getAsLong() >> 20,
+                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+            extra.put("peak_resident_bytes", peak.getAsLong());
+            extra.put("resident_bytes", now.getAsLong());
         }
         out.flush();
         if (json != null) {
@@ -119,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             doc.put("classes", classes);
             doc.put("processors", Runtime.getRuntime().availableProcessors());
             doc.put("methods", rows);
+            doc.putAll(extra);
             Files.writeString(json, Json.pretty(doc));
         }
         return 0;

@@ -29,8 +29,8 @@ import java.util.SplittableRandom;
  * same seed; all train on the same random batch whose labels follow a long-tailed class
  * distribution (ρ = 100), at the last of ten epochs (deferred re-weighting and ISDA's λ are
  * active), so that class-dependent methods do their usual work. After a warm-up,
- * rounds run every method for a few steps in turn, and the statistics are taken over all timed
- * steps.
+ * rounds run every method for a few steps in turn (each round starting with the next method),
+ * and the statistics are taken over all timed steps.
  */
 public final class StepBenchmark {
 
@@ -196,7 +196,10 @@ public final class StepBenchmark {
                 }
             }
             for (int round = 0; round < options.rounds(); round++) {
-                for (Subject subject : subjects) {
+                // each round starts with another method, so that no method always runs first
+                // (right after the others, whose work may have evicted caches or left garbage)
+                for (int j = 0; j < subjects.size(); j++) {
+                    Subject subject = subjects.get((round + j) % subjects.size());
                     int before = subject.steps.size();
                     for (int k = 0; k < options.stepsPerRound(); k++) {
                         subject.run(batch, true);

@@ -170,6 +170,24 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     private HostBatch assemble(int[] order, int start, int size, SplittableRandom random) {
+        return assemble(set, augmentation, train, order, start, size, random);
+    }
+
+    /**
+     * Assembles one batch from raw bytes, as the loader's background thread does: each image
+     * augmented (training) or only normalised, written into one B×C×H×W float array.
+     *
+     * @param set the images
+     * @param augmentation crop, flip and normalisation
+     * @param train whether to augment
+     * @param order image indices
+     * @param start the batch's first position in {@code order}
+     * @param size B
+     * @param random the batch's random stream (crop offsets, flips)
+     * @return the batch
+     */
+    public static HostBatch assemble(ImageSet set, Augmentation augmentation, boolean train, int[] order, int start,
+            int size, SplittableRandom random) {
         int imageFloats = set.imageBytes();
         float[] images = new float[size * imageFloats];
         long[] labels = new long[size];

@@ -435,6 +435,8 @@ public final class PreparedRun implements AutoCloseable {
         line.put("data_wait_seconds", outcome.timings().dataWait());
         line.put("eval_seconds", outcome.timings().evaluation());
         line.put("steps", outcome.timings().batches());
+        // whole-process resident memory after the epoch (heap + engine's native memory): a native leak shows here
+        ResidentMemory.current().ifPresent(bytes -> line.put("resident_mb", Math.round(bytes / 1048576.0 * 10) / 10.0));
         return line;
     }
 

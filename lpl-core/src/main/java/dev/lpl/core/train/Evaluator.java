@@ -12,7 +12,6 @@ import ai.djl.training.ParameterStore;
 import dev.lpl.api.model.ClassifierBlock;
 import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.HostBatch;
-import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.function.UnaryOperator;
 
@@ -31,6 +30,8 @@ public final class Evaluator {
     private final Shape imageShape;
     private final int numClasses;
     private final UnaryOperator<NDArray> predictionLogits;
+    /** The reused direct buffer the batch is uploaded through (see InputBuffer). */
+    private final InputBuffer input = new InputBuffer();
 
     /**
      * Creates an evaluator.
@@ -91,25 +92,31 @@ public final class Evaluator {
     public Result evaluate(UnaryOperator<NDArray> predictionLogits) {
         long[][] confusion = new long[numClasses][numClasses];
         Calibration calibration = new Calibration();
-        Iterator<HostBatch> batches = loader.epoch(0);
-        while (batches.hasNext()) {
-            HostBatch batch = batches.next();
-            try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
-                scope.suppressNotUsedWarning();
-                NDArray x = m.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size()).addAll(imageShape));
-                NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
-                NDArray scores = predictionLogits.apply(logits);
-                long[] predicted = scores.argMax(1).toLongArray();
-                float[] confidence = scores.softmax(1).max(new int[] {1}).toFloatArray();
-                long[] labels = batch.labels();
-                boolean[] hits = new boolean[batch.size()];
-                for (int i = 0; i < batch.size(); i++) {
-                    confusion[(int) labels[i]][(int) predicted[i]]++;
-                    hits[i] = labels[i] == predicted[i];
-                }
-                calibration.add(confidence, hits);
+        try (GradMode noGrad = GradMode.disabled()) {
+            Iterator<HostBatch> batches = loader.epoch(0);
+            while (batches.hasNext()) {
+                add(batches.next(), predictionLogits, confusion, calibration);
             }
         }
         return new Result(confusion, calibration);
+    }
+
+    private void add(HostBatch batch, UnaryOperator<NDArray> predictionLogits, long[][] confusion,
+            Calibration calibration) {
+        try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
+            scope.suppressNotUsedWarning();
+            NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
+            NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+            NDArray scores = predictionLogits.apply(logits);
+            long[] predicted = scores.argMax(1).toLongArray();
+            float[] confidence = scores.softmax(1).max(new int[] {1}).toFloatArray();
+            long[] labels = batch.labels();
+            boolean[] hits = new boolean[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                confusion[(int) labels[i]][(int) predicted[i]]++;
+                hits[i] = labels[i] == predicted[i];
+            }
+            calibration.add(confidence, hits);
+        }
     }
 }

@@ -15,7 +15,6 @@ import dev.lpl.api.model.ClassifierBlock;
 import dev.lpl.api.perturbation.TrainingView;
 import dev.lpl.api.training.WeightOptimizer;
 import dev.lpl.core.data.HostBatch;
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -37,6 +36,8 @@ public final class TrainingStep {
     private final int epochs;
     private final List<Parameter> trainable;
     private final Parameter classifierWeight;
+    /** The reused direct buffer the batch is uploaded through (see InputBuffer). */
+    private final InputBuffer input = new InputBuffer();
 
     /**
      * The outcome of a step.
@@ -104,8 +105,8 @@ public final class TrainingStep {
     public Result run(HostBatch batch, int epoch, LossVariation variation) {
         try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
             scope.suppressNotUsedWarning();
-            NDArray x = m.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size()).addAll(imageShape));
-            NDArray y = m.create(batch.labels());
+            NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
+            NDArray y = input.labels(m, batch.labels());
             NDArray loss;
             NDArray logits;
             NDArray perSample;

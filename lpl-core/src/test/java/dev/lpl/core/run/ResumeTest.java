@@ -21,7 +21,7 @@ class ResumeTest {
 
     private static final Bootstrap LPL = Bootstrap.start(List.of());
     private static final List<String> TIMING = List.of(
-            "epoch_seconds", "step_seconds", "objective_seconds", "data_wait_seconds", "eval_seconds", "steps");
+            "epoch_seconds", "step_seconds", "objective_seconds", "data_wait_seconds", "eval_seconds", "steps", "resident_mb");
 
     private static RunConfig config(String... extra) {
         List<String> sets = new ArrayList<>(List.of(

@@ -1,0 +1,77 @@
+package dev.lpl.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import dev.lpl.api.data.ImageSet;
+import dev.lpl.api.model.ClassifierBlock;
+import dev.lpl.core.data.Augmentation;
+import dev.lpl.core.data.BatchLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Evaluation runs without autograd whatever the thread's grad mode, and restores it. */
+class EvaluatorTest {
+
+    @Test
+    void evaluationRecordsNoAutogradGraphAndRestoresTheGradMode() {
+        Engine engine = Engine.getEngine("PyTorch");
+        int n = 50;
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] pixels = new byte[n * 16];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            for (int p = 0; p < 16; p++) {
+                pixels[i * 16 + p] = (byte) random.nextInt(256);
+            }
+        }
+        ImageSet set = new ImageSet(pixels, labels, 1, 4, 4);
+        try (NDManager manager = engine.newBaseManager(Device.cpu());
+                BatchLoader loader = new BatchLoader(set,
+                        new Augmentation(0, Augmentation.PaddingMode.ZERO, false, new float[] {0.5f}, new float[] {0.25f}),
+                        16, false, 0, 2)) {
+            SequentialBlock features = new SequentialBlock().add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(8).build()).add(Activation::relu);
+            ClassifierBlock block = new ClassifierBlock(features, Linear.builder().setUnits(3).build(), 8);
+            block.setInitializer(new NormalInitializer(0.1f), ai.djl.nn.Parameter.Type.WEIGHT);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 4, 4));
+            Evaluator evaluator = new Evaluator(block, new ParameterStore(manager, false), manager, Device.cpu(), loader,
+                    new Shape(1, 4, 4), 3, logits -> logits);
+
+            JniUtils.setGradMode(true); // as on a fresh thread, and after DJL's collector closes
+            List<Boolean> gradMode = new ArrayList<>();
+            List<Boolean> logitsRequireGrad = new ArrayList<>();
+            Evaluator.Result result = evaluator.evaluate(logits -> {
+                gradMode.add(JniUtils.isGradMode());
+                logitsRequireGrad.add(logits.hasGradient());
+                return logits;
+            });
+            assertThat(gradMode).hasSize(4).containsOnly(false);
+            assertThat(logitsRequireGrad).containsOnly(false);
+            assertThat(JniUtils.isGradMode()).as("the previous mode is restored").isTrue();
+            long total = 0;
+            for (long[] row : result.confusion()) {
+                for (long v : row) {
+                    total += v;
+                }
+            }
+            assertThat(total).isEqualTo(n);
+        } finally {
+            JniUtils.setGradMode(false);
+        }
+    }
+}
