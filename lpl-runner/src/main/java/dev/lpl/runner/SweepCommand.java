@@ -8,6 +8,9 @@ import dev.lpl.runner.compare.GroupKey;
 import dev.lpl.runner.report.RunDirectoryReader;
 import dev.lpl.runner.report.RunResults;
 import dev.lpl.runner.sweep.LocalExecutor;
+import dev.lpl.runner.sweep.RunState;
+import dev.lpl.runner.sweep.Slurm;
+import dev.lpl.runner.sweep.SlurmExecutor;
 import dev.lpl.runner.sweep.SweepRun;
 import dev.lpl.runner.sweep.SweepSpec;
 import java.io.IOException;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sweep", mixinStandardHelpOptions = true, description = {
     "Run a grid of trainings (e.g. methods x seeds x ratios) as separate lpl processes, N at a time,",
     "then print the comparison table (also written to OUTPUT_ROOT/comparison.md and .csv).",
-    "Running the same command again skips completed runs and resumes interrupted ones."})
+    "Running the same command again skips completed runs and resumes interrupted ones.",
+    "--executor slurm submits the grid as one Slurm job array instead (see --status)."})
 final class SweepCommand implements Callable<Integer> {
 
     /** Exit status when some runs did not complete. */
@@ -44,11 +48,39 @@ final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "GRID", description = "The sweep file (HOCON, a sweep { ... } block).")
+    @Option(names = {"-c", "--config"}, paramLabel = "GRID", description = "The sweep file (HOCON, a sweep { ... } block).")
     Path file;
 
     @Option(names = "--parallel", paramLabel = "N", description = "Processes at a time (overrides sweep.parallel).")
     Integer parallel;
+
+    @Option(names = "--executor", paramLabel = "local|slurm", defaultValue = "local",
+            description = "local: processes on this machine (default); slurm: one Slurm job array, tracked until done.")
+    String executor;
+
+    @Option(names = "--max-parallel", paramLabel = "K",
+            description = "Runs at a time: the array's %%K with slurm, the processes with local (default: --parallel).")
+    Integer maxParallel;
+
+    @Option(names = "--partition", paramLabel = "P", description = "slurm: the partition (default: the cluster's).")
+    String partition;
+
+    @Option(names = "--gpus-per-run", paramLabel = "N", defaultValue = "0", description = "slurm: --gres=gpu:N per run.")
+    int gpusPerRun;
+
+    @Option(names = "--time", paramLabel = "H:M:S", description = "slurm: each run's time limit (default: the partition's).")
+    String time;
+
+    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "2",
+            description = "slurm: resubmissions (with --resume) of a run that left the queue unfinished (default: 2).")
+    int maxRetries;
+
+    @Option(names = "--status", paramLabel = "RUN_ROOT",
+            description = "Show the progress of a sweep submitted with --executor slurm, and exit.")
+    Path status;
+
+    @Option(names = "--poll-seconds", hidden = true, defaultValue = "10", description = "slurm: seconds between looks at the queue.")
+    double pollSeconds;
 
     @Option(names = "--group-by", paramLabel = "KEY", description = "The table's grouping (overrides sweep.group-by).")
     String groupBy;
@@ -63,16 +95,37 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (status != null) {
+            if (file != null) {
+                throw new LplException("--status RUN_ROOT shows a submitted sweep; give it without -c");
+            }
+            out.print(SlurmExecutor.status(Slurm.commands(), status));
+            out.flush();
+            return 0;
+        }
+        if (file == null) {
+            throw new LplException("give the sweep file with -c GRID (or --status RUN_ROOT for a submitted sweep)");
+        }
+        boolean slurm = switch (executor) {
+            case "local" -> false;
+            case "slurm" -> true;
+            default -> throw new LplException("--executor " + executor + " is not known; use local or slurm");
+        };
+        if (!slurm && (partition != null || gpusPerRun != 0 || time != null)) {
+            throw new LplException("--partition, --gpus-per-run and --time apply to --executor slurm");
+        }
         SweepSpec sweep = SweepSpec.read(file);
         GroupKey key = GroupKey.parse(groupBy != null ? groupBy : sweep.groupBy());
-        int processes = parallel != null ? parallel : sweep.parallel();
+        int processes = maxParallel != null ? maxParallel : parallel != null ? parallel : sweep.parallel();
         if (processes < 1) {
-            throw new LplException("--parallel " + processes + " must be >= 1");
+            throw new LplException((maxParallel != null ? "--max-parallel " : "--parallel ") + processes + " must be >= 1");
         }
         int threads = sweep.threadsPerRun() > 0 ? sweep.threadsPerRun()
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / processes);
         Bootstrap lpl = parent.bootstrap();
-        List<SweepRun> runs = sweep.runs();
+        // Slurm: absolute run directories, the same on every node (shared storage).
+        List<SweepRun> runs = slurm ? sweep.runs().stream().map(r -> new SweepRun(r.name(), r.overrides(),
+                r.directory().toAbsolutePath().normalize())).toList() : sweep.runs();
         // Every configuration is checked before any process starts.
         for (SweepRun run : runs) {
             try {
@@ -80,6 +133,9 @@ final class SweepCommand implements Callable<Integer> {
             } catch (LplException e) {
                 throw new LplException("sweep run " + run.name() + ": " + e.getMessage(), e);
             }
+        }
+        if (slurm) {
+            return slurm(sweep, runs, key, processes, threads, out, err);
         }
         List<LocalExecutor.Task> tasks = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -129,6 +185,14 @@ final class SweepCommand implements Callable<Integer> {
                         }
                     });
         }
+        boolean stopped = results.stream().anyMatch(r -> r.exitCode() == TrainCommand.STOPPED || r.exitCode() == -1);
+        return table(sweep, runs, key, out, err,
+                stopped ? "run the same command again to resume them" : "see their logs in " + sweep.outputRoot().resolve("logs"));
+    }
+
+    /** Prints and writes the comparison table; INCOMPLETE when some runs did not complete. */
+    private static int table(SweepSpec sweep, List<SweepRun> runs, GroupKey key, PrintWriter out, PrintWriter err,
+                             String hint) throws IOException {
         List<RunResults> finished = new ArrayList<>();
         List<String> incomplete = new ArrayList<>();
         for (SweepRun run : runs) {
@@ -146,13 +210,77 @@ final class SweepCommand implements Callable<Integer> {
         Files.writeString(sweep.outputRoot().resolve("comparison.md"), table.markdown());
         Files.writeString(sweep.outputRoot().resolve("comparison.csv"), table.csv());
         if (!incomplete.isEmpty()) {
-            boolean stopped = results.stream().anyMatch(r -> r.exitCode() == TrainCommand.STOPPED || r.exitCode() == -1);
             err.println("incomplete runs: " + String.join(", ", incomplete));
-            err.println(stopped ? "run the same command again to resume them" : "see their logs in " + sweep.outputRoot().resolve("logs"));
+            err.println(hint);
             err.flush();
             return INCOMPLETE;
         }
         return 0;
+    }
+
+    /** --executor slurm: one job array, tracked until every task has left the queue. */
+    private int slurm(SweepSpec sweep, List<SweepRun> runs, GroupKey key, int maxParallelRuns, int threads,
+                      PrintWriter out, PrintWriter err) throws IOException {
+        Path root = sweep.outputRoot().toAbsolutePath().normalize();
+        List<LocalExecutor.Task> all = new ArrayList<>();
+        java.util.Set<String> toRun = new java.util.LinkedHashSet<>();
+        List<String> skipped = new ArrayList<>();
+        for (SweepRun run : runs) {
+            all.add(new LocalExecutor.Task(run, trainArguments(sweep, run, threads), root.resolve("logs")));
+            switch (state(run.directory())) {
+                case "completed" -> skipped.add(run.name() + " (completed)");
+                case "failed" -> {
+                    if (retryFailed) {
+                        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+                        Files.move(run.directory(), run.directory().resolveSibling(run.name() + ".failed-" + stamp));
+                        toRun.add(run.name());
+                    } else {
+                        skipped.add(run.name() + " (failed; --retry-failed starts it again)");
+                    }
+                }
+                case "resumable", "new" -> toRun.add(run.name());
+                default -> throw new LplException("sweep run directory " + run.directory() + " exists but is not an lpl"
+                        + " run; move it away or choose another sweep.output-root");
+            }
+        }
+        String name = "lpl-" + file.getFileName().toString().replaceFirst("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9_.-]", "-");
+        SlurmExecutor executor = new SlurmExecutor(Slurm.commands(), new SlurmExecutor.Options(name, partition, gpusPerRun,
+                time, maxParallelRuns, threads, maxRetries, java.time.Duration.ofMillis((long) (pollSeconds * 1000))),
+                SlurmExecutor.selfLauncher(), root);
+        out.printf(Locale.ROOT, "sweep %s: %d runs (%d to run, %d skipped) as a Slurm job array, %d at a time, %d CPUs"
+                        + " each, in %s%n", file.getFileName(), runs.size(), toRun.size(), skipped.size(), maxParallelRuns,
+                threads, root);
+        skipped.forEach(s -> out.println("  skip " + s));
+        if (dryRun) {
+            executor.write(all);
+            out.println("  batch script " + executor.script() + ", tasks " + executor.taskList());
+            if (!toRun.isEmpty()) {
+                out.println("  would submit: sbatch --parsable --array=" + SlurmExecutor.ranges(runs.stream()
+                        .filter(r -> toRun.contains(r.name())).map(runs::indexOf).toList())
+                        + "%" + maxParallelRuns + " " + executor.script());
+            }
+            out.flush();
+            return 0;
+        }
+        out.flush();
+        AtomicInteger done = new AtomicInteger();
+        List<SlurmExecutor.Result> results;
+        try (StopSignals stop = StopSignals.install(err)) {
+            results = executor.run(all, toRun, stop::requested, line -> {
+                out.println(line);
+                out.flush();
+            }, r -> {
+                out.printf(Locale.ROOT, "[%d/%d] %s %s%s%s%n", done.incrementAndGet(), toRun.size(), r.task().run().name(),
+                        r.outcome(), r.attempts() > 1 ? " (" + r.attempts() + " attempts)" : "",
+                        r.completed() ? figures(r.task().run().directory()) : "; logs in " + root.resolve("logs"));
+                out.flush();
+            });
+        }
+        boolean queued = results.stream().anyMatch(r -> r.outcome().equals("still queued"));
+        return table(sweep, runs, key, out, err, queued
+                ? "their jobs are still queued or running: run the same command again to keep tracking them, or"
+                        + " lpl sweep --status " + root
+                : "see their logs in " + root.resolve("logs") + "; run the same command again to resubmit them");
     }
 
     private static List<String> arguments(SweepSpec sweep, SweepRun run, int threads) {
@@ -175,33 +303,9 @@ final class SweepCommand implements Callable<Integer> {
         return args;
     }
 
-    /** new, completed, failed, resumable, or other (a directory that is not a run). */
+    /** new, completed, failed, resumable, or other (a directory that is not a run); see {@link RunState}. */
     static String state(Path directory) {
-        if (!Files.exists(directory)) {
-            return "new";
-        }
-        try (var entries = Files.list(directory)) {
-            if (entries.findAny().isEmpty()) {
-                return "new";
-            }
-        } catch (IOException e) {
-            return "other";
-        }
-        if (!Files.isRegularFile(directory.resolve("resolved.conf"))) {
-            return "other";
-        }
-        Path summary = directory.resolve("summary.json");
-        if (Files.isRegularFile(summary)) {
-            try {
-                String status = Json.mapper().readTree(summary.toFile()).path("status").asText();
-                if (status.equals("completed") || status.equals("failed")) {
-                    return status;
-                }
-            } catch (IOException e) {
-                return "resumable";
-            }
-        }
-        return "resumable";
+        return RunState.of(directory);
     }
 
     private static String outcome(int code) {

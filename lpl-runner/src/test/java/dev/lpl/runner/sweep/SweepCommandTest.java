@@ -90,4 +90,35 @@ class SweepCommandTest {
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("(0 to run, 2 skipped)");
     }
+
+    @Test
+    void slurmDryRunWritesTheBatchScriptAndSubmitsNothing(@TempDir Path dir) throws Exception {
+        Path file = grid(dir, "ce, lpl");
+        Result r = lpl("sweep", "-c", file.toString(), "--executor", "slurm", "--max-parallel", "1",
+                "--partition", "debug", "--time", "0:30:00", "--dry-run");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 runs (2 to run, 0 skipped) as a Slurm job array, 1 at a time, 1 CPUs each")
+                .contains("would submit: sbatch --parsable --array=0-1%1 " + dir.resolve("out/slurm/sweep.sbatch"));
+        assertThat(Files.readString(dir.resolve("out/slurm/sweep.sbatch")))
+                .contains("#SBATCH --job-name=lpl-tiny", "#SBATCH --array=0-1%1", "#SBATCH --partition=debug",
+                        "#SBATCH --time=0:30:00", "dev.lpl.runner.Main \"$@\"");
+        assertThat(Files.readAllLines(dir.resolve("out/slurm/tasks.txt"))).hasSize(2)
+                .allMatch(l -> l.startsWith("train --set ") && l.endsWith(" --progress none"));
+        assertThat(dir.resolve("out/method-ce_seed-1")).doesNotExist();
+    }
+
+    @Test
+    void statusAndExecutorMistakesAreOneLineErrors(@TempDir Path dir) throws Exception {
+        Result none = lpl("sweep");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("give the sweep file with -c GRID");
+        Result executor = lpl("sweep", "-c", grid(dir, "ce").toString(), "--executor", "pbs");
+        assertThat(executor.code()).isEqualTo(2);
+        assertThat(executor.err()).contains("--executor pbs is not known; use local or slurm");
+        Result local = lpl("sweep", "-c", grid(dir, "ce").toString(), "--partition", "gpu");
+        assertThat(local.err()).contains("--partition, --gpus-per-run and --time apply to --executor slurm");
+        Result status = lpl("sweep", "--status", dir.toString());
+        assertThat(status.code()).isEqualTo(2);
+        assertThat(status.err()).contains("holds no Slurm sweep");
+    }
 }
