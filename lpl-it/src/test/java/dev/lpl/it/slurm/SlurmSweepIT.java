@@ -86,7 +86,8 @@ class SlurmSweepIT {
         Files.writeString(grid, """
                 sweep {
                   set {
-                    training.epochs = 3
+                    # 5 epochs: after the first epoch's checkpoint, 4 more leave scancel ample time on a busy machine
+                    training.epochs = 5
                     data.synthetic { train-per-class = 200, test-per-class = 20 }
                   }
                   grid { "method.type" = [ce, lpl], "run.seed" = [1, 2] }
@@ -126,7 +127,7 @@ class SlurmSweepIT {
         for (String run : List.of("method-ce_seed-1", "method-ce_seed-2", "method-lpl_seed-1", "method-lpl_seed-2")) {
             JsonNode summary = JSON.readTree(root.resolve(run).resolve("summary.json").toFile());
             assertThat(summary.get("status").asText()).as(run).isEqualTo("completed");
-            assertThat(epochs(root.resolve(run).resolve("metrics.jsonl"))).as(run).containsExactly(1, 2, 3);
+            assertThat(epochs(root.resolve(run).resolve("metrics.jsonl"))).as(run).containsExactly(1, 2, 3, 4, 5);
         }
         JsonNode state = JSON.readTree(root.resolve("slurm/state.json").toFile());
         assertThat(state.path("jobs")).hasSize(2);
