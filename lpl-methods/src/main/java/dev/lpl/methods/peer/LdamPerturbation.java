@@ -22,8 +22,9 @@ import java.util.Locale;
  * bias: {@code model.head = cosine}), whose logits lie in [−1, 1] before scaling; it cannot check
  * the head itself, so the presets that use it ({@code ldam-drw}, {@code ldam-cosine}) set it. A
  * class with no training sample never is a label; it gets the largest margin, and the others are
- * scaled over the classes with samples. Predictions use the raw logits. A call issues a handful of
- * engine operations (margins, one-hot labels, multiply, subtract, scale); the margins are constants.
+ * scaled over the classes with samples. Predictions are taken on s·u (the argmax of the raw
+ * cosines, with the confidences the loss trained). A call issues a handful of engine operations
+ * (margins, one-hot labels, multiply, subtract, scale); the margins are constants.
  */
 public final class LdamPerturbation implements Perturbation {
 
@@ -84,6 +85,26 @@ public final class LdamPerturbation implements Perturbation {
         return margins;
     }
 
+    @Override
+    public java.util.Optional<dev.lpl.api.model.HeadType> requiredHead() {
+        return java.util.Optional.of(dev.lpl.api.model.HeadType.COSINE);
+    }
+
+    /**
+     * Returns {@code s·u}: the scale the loss applies, so that the softmax confidences at
+     * evaluation (ECE, reliability diagram) are those the model was trained to produce. The argmax,
+     * and so every accuracy, is that of the raw cosine logits; without the scale the softmax of
+     * cosines in [−1, 1] is nearly uniform (an ECE near 70% on Fashion-MNIST-LT, measured).
+     *
+     * @param logits the B×C cosine logits
+     * @param classCounts unused
+     * @return the scaled logits
+     */
+    @Override
+    public NDArray predictionLogits(NDArray logits, long[] classCounts) {
+        return logits.mul(scale);
+    }
+
     /**
      * Returns {@code s·(u − m_y·e_y)}.
      *
@@ -92,11 +113,6 @@ public final class LdamPerturbation implements Perturbation {
      * @param view the training state (class counts and manager)
      * @return the perturbed logits
      */
-    @Override
-    public java.util.Optional<dev.lpl.api.model.HeadType> requiredHead() {
-        return java.util.Optional.of(dev.lpl.api.model.HeadType.COSINE);
-    }
-
     @Override
     public NDArray perturb(NDArray logits, NDArray labels, TrainingView view) {
         requireNonNull(view, "view is null");

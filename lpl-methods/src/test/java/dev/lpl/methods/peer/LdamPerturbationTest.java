@@ -58,7 +58,6 @@ class LdamPerturbationTest {
                     assertThat((double) out[n]).as("entry %d", n).isCloseTo(expected[n], within(1e-5));
                 }
             }
-            assertThat(ldam.predictionLogits(logits, COUNTS)).isSameAs(logits);
         }
     }
 
@@ -96,6 +95,20 @@ class LdamPerturbationTest {
                 }
             }
             assertThat((double) loss.getFloat()).isCloseTo(total / batch, within(1e-5));
+        }
+    }
+
+    @Test
+    void predictionsAreTheScaledCosinesSoConfidencesAreThoseTrained() {
+        LdamPerturbation ldam = (LdamPerturbation) Configured.perturbation("method.type=ldam");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray cosines = manager.create(new float[] {0.2f, -0.5f, 0.9f, -1f, 0.3f, 0.1f}, new Shape(2, 3));
+            float[] scaled = ldam.predictionLogits(cosines, COUNTS).toFloatArray();
+            assertThat(scaled).containsExactly(new float[] {6f, -15f, 27f, -30f, 9f, 3f}, within(1e-5f));
+            // the argmax is unchanged; the top softmax probability is that of s·u (≈ 1), not of u (≈ 0.49)
+            assertThat(ldam.predictionLogits(cosines, COUNTS).argMax(1).toLongArray()).containsExactly(2, 1);
+            assertThat(ldam.predictionLogits(cosines, COUNTS).softmax(1).max(new int[] {1}).toFloatArray()[0])
+                    .isGreaterThan(0.99f);
         }
     }
 
