@@ -15,6 +15,7 @@ import dev.lpl.api.perturbation.Components;
 import dev.lpl.api.perturbation.Perturbation;
 import dev.lpl.api.perturbation.PerturbationFactory;
 import dev.lpl.api.perturbation.TrainingView;
+import dev.lpl.methods.HostLabels;
 import java.util.Map;
 
 /**
@@ -119,7 +120,7 @@ public final class IsdaPerturbation implements Perturbation {
         if (batch == 0) {
             return logits;
         }
-        int[] hostLabels = hostLabels(labels);
+        int[] hostLabels = HostLabels.of(labels);
         ensureState(numClasses, dimension, weight);
         BatchGroups groups = new BatchGroups(hostLabels, numClasses, state.seen());
         double strength = lambdaAt(view.epoch(), view.totalEpochs());
@@ -172,25 +173,6 @@ public final class IsdaPerturbation implements Perturbation {
         return new LplException("ISDA needs a network with a linear classifier (model.head = linear) whose"
                 + " penultimate features and classifier weight the engine provides; this view has no "
                 + "features or no classifier weight");
-    }
-
-    private static int[] hostLabels(NDArray labels) {
-        DataType type = labels.getDataType();
-        if (type == DataType.INT32) {
-            return labels.toIntArray();
-        }
-        if (type == DataType.INT64) {
-            long[] values = labels.toLongArray();
-            int[] result = new int[values.length];
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] < 0 || values[i] > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("label " + values[i] + " is out of range");
-                }
-                result[i] = (int) values[i];
-            }
-            return result;
-        }
-        throw new IllegalArgumentException("labels must be int32 or int64: " + type);
     }
 
     /**

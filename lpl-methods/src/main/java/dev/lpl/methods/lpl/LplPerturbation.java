@@ -16,6 +16,7 @@ import dev.lpl.api.perturbation.Perturbation;
 import dev.lpl.api.perturbation.PerturbationFactory;
 import dev.lpl.api.perturbation.SplitStrategy;
 import dev.lpl.api.perturbation.TrainingView;
+import dev.lpl.methods.HostLabels;
 
 /**
  * LPL — Learning to Perturb Logits (Li, Su, Wu and Zhang, AAAI 2022), Algorithm 2: per mini-batch,
@@ -177,7 +178,7 @@ public final class LplPerturbation implements Perturbation {
             throw new IllegalArgumentException("labels " + labels.getShape() + " must have B = " + batchSize
                     + " values");
         }
-        int[] hostLabels = hostLabels(labels);
+        int[] hostLabels = HostLabels.of(labels);
         long[] classCounts = view.classCounts();
         float[] adjustment = adjustment(classCounts);
         InnerProblem problem = new InnerProblem(adjusted(logits.toFloatArray(), adjustment), hostLabels,
@@ -206,25 +207,6 @@ public final class LplPerturbation implements Perturbation {
                 : logits.add(view.manager().create(adjustment, new Shape(1, numClasses)));
         return ((DifferentiableOptimizer) optimizer)
                 .solveDifferentiable(start, view.manager().create(oneHot, shape), problem, solution);
-    }
-
-    private static int[] hostLabels(NDArray labels) {
-        DataType type = labels.getDataType();
-        if (type == DataType.INT32) {
-            return labels.toIntArray();
-        }
-        if (type == DataType.INT64) {
-            long[] values = labels.toLongArray();
-            int[] result = new int[values.length];
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] < 0 || values[i] > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("label " + values[i] + " is out of range");
-                }
-                result[i] = (int) values[i];
-            }
-            return result;
-        }
-        throw new IllegalArgumentException("labels must be int32 or int64: " + type);
     }
 
     @Override
