@@ -21,10 +21,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,7 +102,7 @@ public final class Checkpoints {
         Path temp = directory.resolve(".tmp-" + name);
         try {
             Files.createDirectories(directory);
-            deleteRecursively(temp);
+            AtomicFiles.deleteRecursively(temp);
             Files.createDirectories(temp);
             Map<String, String> idToName = new HashMap<>();
             NDList model = new NDList();
@@ -134,8 +132,8 @@ public final class Checkpoints {
             state.put("variation_perturbed", position.variationSums()[1]);
             state.putAll(extra);
             Files.writeString(temp.resolve(STATE), Json.pretty(state), StandardCharsets.UTF_8);
-            deleteRecursively(target);
-            move(temp, target);
+            AtomicFiles.deleteRecursively(target);
+            AtomicFiles.move(temp, target, false);
             prune();
             return target;
         } catch (IOException e) {
@@ -159,15 +157,15 @@ public final class Checkpoints {
         Path best = directory.resolve(BEST);
         Path temp = directory.resolve(".tmp-" + BEST);
         try {
-            deleteRecursively(temp);
+            AtomicFiles.deleteRecursively(temp);
             Files.createDirectories(temp);
             try (Stream<Path> files = Files.list(checkpoint)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
                     Files.copy(file, temp.resolve(file.getFileName()));
                 }
             }
-            deleteRecursively(best);
-            move(temp, best);
+            AtomicFiles.deleteRecursively(best);
+            AtomicFiles.move(temp, best, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + best, e);
         }
@@ -209,11 +207,11 @@ public final class Checkpoints {
         }
         Path newest = all.isEmpty() ? null : all.get(all.size() - 1);
         for (int i = 0; i < epochs.size() - keep; i++) {
-            deleteRecursively(epochs.get(i));
+            AtomicFiles.deleteRecursively(epochs.get(i));
         }
         for (Path step : steps) {
             if (!step.equals(newest)) {
-                deleteRecursively(step); // a mid-epoch checkpoint is only needed until training passes it
+                AtomicFiles.deleteRecursively(step); // a mid-epoch checkpoint is only needed until training passes it
             }
         }
     }
@@ -309,24 +307,5 @@ public final class Checkpoints {
             }
         }
         return out;
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

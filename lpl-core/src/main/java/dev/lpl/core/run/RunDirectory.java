@@ -6,10 +6,8 @@ import dev.lpl.api.LplException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
@@ -133,11 +131,7 @@ public final class RunDirectory {
         Path temp = path.resolve("." + name + ".tmp");
         try {
             Files.writeString(temp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.move(temp, target, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }

@@ -86,8 +86,8 @@ class ResumeTest {
         assertThat(dir.resolve("checkpoints/epoch-0002-batch-00001")).exists();
         // as if the process had died before its stop checkpoint: only epoch checkpoints remain, and
         // metrics.jsonl has a line the checkpoint does not cover
-        Checkpoints.deleteRecursively(dir.resolve("checkpoints/epoch-0002-batch-00001"));
-        Checkpoints.deleteRecursively(dir.resolve("checkpoints/epoch-0002"));
+        AtomicFiles.deleteRecursively(dir.resolve("checkpoints/epoch-0002-batch-00001"));
+        AtomicFiles.deleteRecursively(dir.resolve("checkpoints/epoch-0002"));
         assertThat(Files.readAllLines(dir.resolve("metrics.jsonl"))).hasSize(2);
         resume(dir);
         assertThat(metrics(dir)).isEqualTo(metrics(tmp.resolve("straight")));

@@ -1,19 +1,17 @@
 package dev.lpl.runner.report;
 
 import dev.lpl.api.LplException;
+import dev.lpl.core.run.AtomicFiles;
 import dev.lpl.core.run.Provenance;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -202,24 +200,15 @@ public final class ReportWriter {
     }
 
     private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
+        AtomicFiles.move(from, to, false);
     }
 
+    /** Best effort: a leftover hidden temporary directory is harmless. */
     private static void deleteRecursively(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a leftover hidden temporary directory is harmless
-                }
-            });
+        try {
+            AtomicFiles.deleteRecursively(directory);
         } catch (IOException e) {
-            // best effort
+            // leave it
         }
     }
 }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lpl.api.LplException;
+import dev.lpl.core.run.AtomicFiles;
 import dev.lpl.core.run.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -182,7 +182,7 @@ public final class SlurmState {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling("state.json.tmp");
             Json.mapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(tmp, file, true);
         } catch (IOException e) {
             throw new LplException("cannot write " + file + ": " + e.getMessage(), e);
         }
