@@ -7,6 +7,10 @@ import dev.lpl.api.perturbation.BoundStrategyFactory;
 import dev.lpl.api.perturbation.OptimizerFactory;
 import dev.lpl.api.perturbation.PerturbationFactory;
 import dev.lpl.api.perturbation.SplitStrategyFactory;
+import dev.lpl.methods.baseline.CenterLoss;
+import dev.lpl.methods.baseline.DisturbLabel;
+import dev.lpl.methods.baseline.LargeMarginSoftmax;
+import dev.lpl.methods.baseline.LqLoss;
 import dev.lpl.methods.isda.IsdaPerturbation;
 import dev.lpl.methods.lpl.AllPositiveSplit;
 import dev.lpl.methods.lpl.FixedBound;
@@ -33,7 +37,9 @@ import java.util.List;
  * balanced-softmax}) and LDAM ({@code ldam}) of {@link dev.lpl.methods.peer}; ISDA ({@code isda}) of
  * {@link dev.lpl.methods.isda}; the focal loss ({@code
  * focal}) and the class weightings {@code class-balanced} and {@code deferred} (DRW) of {@link
- * dev.lpl.methods.objective}. Defaults are in this module's {@code reference.conf} under {@code
+ * dev.lpl.methods.objective}; the other baselines of the paper's tables, L-Softmax ({@code
+ * lsoftmax}), DisturbLabel ({@code disturb-label}), center loss ({@code center}) and the Lq loss
+ * ({@code lq}) of {@link dev.lpl.methods.baseline}. Defaults are in this module's {@code reference.conf} under {@code
  * lpl.method}; the presets users know from the papers ({@code ldam-drw}, {@code la+lpl}, ...) in its
  * {@code lpl-presets.conf}.
  */
@@ -48,12 +54,13 @@ public final class MethodsPlugin implements LplPlugin {
     public List<PerturbationFactory> perturbations() {
         return List.of(new CrossEntropyPerturbation.Factory(), new LplPerturbation.Factory(),
                 new LogitAdjustment.Factory(), new BalancedSoftmax.Factory(), new LdamPerturbation.Factory(),
-                new IsdaPerturbation.Factory());
+                new IsdaPerturbation.Factory(), new LargeMarginSoftmax.Factory(), new DisturbLabel.Factory(),
+                new CenterLoss.Factory());
     }
 
     @Override
     public List<LossFunctionFactory> losses() {
-        return List.of(new FocalLoss.Factory());
+        return List.of(new FocalLoss.Factory(), new LqLoss.Factory());
     }
 
     @Override

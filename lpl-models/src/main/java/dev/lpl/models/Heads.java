@@ -17,13 +17,15 @@ final class Heads {
      *
      * @param head the head type
      * @param numClasses C
-     * @return an affine layer with bias, or the bias-free cosine classifier
+     * @return an affine layer with or without bias, or the bias-free cosine classifier
      */
     static Block create(HeadType head, int numClasses) {
         requireNonNull(head, "head is null");
         switch (head) {
             case LINEAR:
                 return Linear.builder().setUnits(numClasses).optBias(true).build();
+            case LINEAR_NO_BIAS:
+                return Linear.builder().setUnits(numClasses).optBias(false).build();
             case COSINE:
                 return new CosineClassifier(numClasses);
             default:

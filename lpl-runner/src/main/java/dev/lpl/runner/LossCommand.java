@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "loss", mixinStandardHelpOptions = true, description = {
     "Evaluate a method's loss on given logits (NumPy files) through the training code path.",
-    "Writes OUT.npz with 'loss' (scalar) and 'logits' (the perturbed BxC logits) and prints the loss.",
+    "Writes OUT.npz with 'loss' (scalar), 'logits' (the perturbed BxC logits) and 'targets' (the labels",
+    "the loss was taken against: the labels, except for disturb-label) and prints the loss.",
     "The loss is the method's whole objective: perturbation, loss function and class weights."})
 final class LossCommand implements Callable<Integer> {
 
@@ -65,11 +66,11 @@ final class LossCommand implements Callable<Integer> {
     Path countsFile;
 
     @Option(names = "--features", paramLabel = "F.npy",
-            description = "BxD penultimate features, for methods that use them (ISDA).")
+            description = "BxD penultimate features, for methods that use them (isda, lsoftmax, center).")
     Path featuresFile;
 
     @Option(names = "--weights", paramLabel = "W.npy",
-            description = "CxD weight of the linear classifier, for methods that use it (ISDA).")
+            description = "CxD weight of the linear classifier, for methods that use it (isda, lsoftmax).")
     Path weightsFile;
 
     @Option(names = "--state", paramLabel = "S.npz",
@@ -82,7 +83,15 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "1", description = "Epochs of the run (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT.npz", description = "Where to write loss and logits.")
+    @Option(names = "--iteration", defaultValue = "0",
+            description = "0-based iteration the loss is taken at, for per-iteration schedules (L-Softmax's lambda; default: ${DEFAULT-VALUE}).")
+    long iteration;
+
+    @Option(names = "--step-seed", defaultValue = "0",
+            description = "The step's seed, for methods that draw random numbers (DisturbLabel; default: ${DEFAULT-VALUE}).")
+    long stepSeed;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.npz", description = "Where to write loss, logits and targets.")
     Path out;
 
     @Override
@@ -94,6 +103,9 @@ final class LossCommand implements Callable<Integer> {
         RunConfig config = lpl.configLoader().load(configFile, all);
         if (epochs < 1 || epoch < 0 || epoch > epochs) {
             throw new LplException("--epoch " + epoch + " must lie in [0, --epochs " + epochs + "]");
+        }
+        if (iteration < 0) {
+            throw new LplException("--iteration " + iteration + " must be >= 0");
         }
         Engines.configure(0);
         Engines.start();
@@ -142,13 +154,16 @@ final class LossCommand implements Callable<Integer> {
             if (stateFile != null) {
                 objective.perturbation().restoreState(readAll(manager, stateFile));
             }
-            TrainingView view = new TrainingView(classCounts, epoch, epochs, manager, features, weights);
+            TrainingView view = new TrainingView(classCounts, epoch, epochs, manager, features, weights, iteration,
+                    stepSeed);
             MethodObjective.Result result = objective.compute(logits, labels, view);
             NDArray loss = result.loss().toType(DataType.FLOAT32, false);
             loss.setName("loss");
             NDArray perturbed = result.perturbedLogits();
             perturbed.setName("logits");
-            write(new NDList(loss, perturbed), out);
+            NDArray targets = result.targets();
+            targets.setName("targets");
+            write(new NDList(loss, perturbed, targets), out);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.printf(Locale.ROOT, "loss %.8f%n", loss.getFloat());
             stdout.flush();

@@ -116,7 +116,7 @@ final class ModelsCommand implements Callable<Integer> {
     }
 
     private static String headName(Bootstrap lpl, List<String> overrides) {
-        return lpl.configLoader().load(null, overrides).settings().getString("model.head");
+        return lpl.runFactory().head(lpl.configLoader().load(null, overrides).settings()).configName();
     }
 
     private static int[] parseImage(String image) {

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.lpl.api.LplException;
 import dev.lpl.api.Settings;
 import dev.lpl.api.model.ClassifierBlock;
+import dev.lpl.api.model.HeadType;
 import dev.lpl.api.training.LearningRateSchedule;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
@@ -159,7 +160,8 @@ class ExperimentPresetsTest {
         assertThat(load("cifar100-lt-r10-la-lpl").config().getDouble("method.lpl.logit-adjustment")).isEqualTo(1.0);
         assertThat(load("cifar10-lt-r100-la").config().getString("method.type")).isEqualTo("la");
         assertThat(load("cifar10-lt-r100-ce").config().getString("method.type")).isEqualTo("ce");
-        assertThat(load("cifar10-lt-r100-ce").config().getString("model.head")).isEqualTo("linear");
+        assertThat(lpl.runFactory().head(load("cifar10-lt-r100-ce").settings())).isEqualTo(HeadType.LINEAR);
+        assertThat(lpl.runFactory().head(load("cifar10-lt-r100-ldam-drw").settings())).isEqualTo(HeadType.COSINE);
     }
 
     @Test
@@ -184,7 +186,7 @@ class ExperimentPresetsTest {
         Config wrn = wrnConfig.config();
         assertThat(wrn.getString("model.type")).isEqualTo("wrn-28-10");
         assertThat(wrn.getDouble("model.wrn-28-10.dropout")).isEqualTo(0.3);
-        assertThat(wrn.getString("model.head")).isEqualTo("linear");
+        assertThat(lpl.runFactory().head(wrnConfig.settings())).isEqualTo(HeadType.LINEAR);
         assertThat(wrn.getString("method.type")).isEqualTo("isda");
         assertThat(wrn.getDouble("optimizer.sgd.weight-decay")).isEqualTo(5e-4);
         assertThat(wrn.getInt("training.epochs")).isEqualTo(240);

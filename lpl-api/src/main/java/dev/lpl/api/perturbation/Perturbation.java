@@ -38,6 +38,38 @@ public interface Perturbation extends AutoCloseable {
     NDArray perturb(NDArray logits, NDArray labels, TrainingView view);
 
     /**
+     * Returns the labels the loss is taken against: the batch's labels for every method but those
+     * that corrupt them on purpose (DisturbLabel, Xie et al. 2016, replaces each with a random
+     * class with probability α). The framework calls it once per step before {@link #perturb},
+     * which then receives the result, as do the loss and the class weights.
+     *
+     * <p>Contract: B labels in {@code [0, C)} of the type of {@code labels}; random draws come only
+     * from {@link TrainingView#stepSeed()}, so the same step gives the same targets.
+     *
+     * @param labels the B true labels (int64)
+     * @param view the training state
+     * @return the B target labels; the default returns {@code labels}
+     */
+    default NDArray targets(NDArray labels, TrainingView view) {
+        return labels;
+    }
+
+    /**
+     * Returns a scalar term added to the batch's loss after the weighted mean of the per-sample
+     * losses, such as center loss's {@code λ·½·mean_i ‖f_i − c_{y_i}‖²} (Wen et al. 2016) on the
+     * features of the view. A method whose term has state of its own (the centers) updates it here,
+     * once per training step, from detached values.
+     *
+     * @param logits the B×C raw logits
+     * @param labels the B true labels (int64), not the {@link #targets}
+     * @param view the training state
+     * @return the scalar term (attached to the graph where it should train the network), or empty
+     */
+    default Optional<NDArray> regularizer(NDArray logits, NDArray labels, TrainingView view) {
+        return Optional.empty();
+    }
+
+    /**
      * Returns the logits a prediction is taken from at evaluation. The default is the raw logits
      * (every method is evaluated on raw logits unless it says otherwise); logit adjustment's
      * post-hoc mode returns {@code u − τ·log π}.

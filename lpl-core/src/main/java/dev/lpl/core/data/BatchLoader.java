@@ -33,6 +33,8 @@ public final class BatchLoader implements AutoCloseable {
     private final long seed;
     private final int prefetch;
     private final ExecutorService executor;
+    private final int balancedFrom;
+    private int[][] byClass;
     private Future<?> current;
 
     /**
@@ -47,6 +49,26 @@ public final class BatchLoader implements AutoCloseable {
      */
     public BatchLoader(
             ImageSet set, Augmentation augmentation, int batchSize, boolean train, long seed, int prefetch) {
+        this(set, augmentation, batchSize, train, seed, prefetch, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Creates a training loader whose epochs from {@code balancedFrom} on are class-balanced draws
+     * (class-balanced fine-tuning): each of the N positions of such an epoch takes a class
+     * uniformly, then an image of that class uniformly, with replacement (child seed {@code
+     * balanced/e}).
+     *
+     * @param set the images
+     * @param augmentation how images become floats
+     * @param batchSize B
+     * @param train true to shuffle and augment, false for evaluation order without augmentation
+     * @param seed the data seed
+     * @param prefetch batches kept ready ahead of the consumer (at least 1)
+     * @param balancedFrom the first 0-based epoch drawn class-balanced ({@link Integer#MAX_VALUE}: none)
+     */
+    public BatchLoader(ImageSet set, Augmentation augmentation, int batchSize, boolean train, long seed,
+            int prefetch, int balancedFrom) {
+        this.balancedFrom = balancedFrom;
         this.set = requireNonNull(set, "set is null");
         this.augmentation = requireNonNull(augmentation, "augmentation is null");
         if (batchSize < 1 || prefetch < 1) {
@@ -159,12 +181,45 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     private int[] order(int epoch) {
+        if (train && epoch >= balancedFrom) {
+            return balancedOrder(epoch);
+        }
         int[] order = new int[set.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         if (train) {
             LongTail.shuffle(order, new SplittableRandom(Seeds.derive(seed, "shuffle", epoch)));
+        }
+        return order;
+    }
+
+    private int[] balancedOrder(int epoch) {
+        if (byClass == null) {
+            int classes = 0;
+            for (int i = 0; i < set.size(); i++) {
+                classes = Math.max(classes, set.label(i) + 1);
+            }
+            int[] counts = new int[classes];
+            for (int i = 0; i < set.size(); i++) {
+                counts[set.label(i)]++;
+            }
+            int[][] lists = new int[classes][];
+            for (int c = 0; c < classes; c++) {
+                lists[c] = new int[counts[c]];
+            }
+            int[] filled = new int[classes];
+            for (int i = 0; i < set.size(); i++) {
+                int c = set.label(i);
+                lists[c][filled[c]++] = i;
+            }
+            byClass = java.util.Arrays.stream(lists).filter(l -> l.length > 0).toArray(int[][]::new);
+        }
+        SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "balanced", epoch));
+        int[] order = new int[set.size()];
+        for (int i = 0; i < order.length; i++) {
+            int[] members = byClass[random.nextInt(byClass.length)];
+            order[i] = members[random.nextInt(members.length)];
         }
         return order;
     }

@@ -344,7 +344,7 @@ public final class PreparedRun implements AutoCloseable {
     private void finishEpoch(EpochOutcome outcome) {
         EpochResult result = outcome.result();
         boolean best = history.stream().noneMatch(h -> number(h.get("balanced_accuracy")) >= result.balancedAccuracy());
-        Map<String, Object> line = metricsLine(outcome);
+        Map<String, Object> line = metricsLine(outcome, training.engine().phase(result.epoch()));
         history.add(line);
         directory.appendLine(RunDirectory.METRICS, Json.line(line));
         detail = detail(outcome);
@@ -414,11 +414,12 @@ public final class PreparedRun implements AutoCloseable {
         return m;
     }
 
-    private static Map<String, Object> metricsLine(EpochOutcome outcome) {
+    private static Map<String, Object> metricsLine(EpochOutcome outcome, String phase) {
         EpochResult r = outcome.result();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("epoch", r.epoch() + 1);
         line.put("epochs", r.epochs());
+        line.put("phase", phase);
         line.put("train_loss", r.trainLoss());
         line.put("test_accuracy", r.testAccuracy());
         line.put("balanced_accuracy", r.balancedAccuracy());
@@ -492,6 +493,7 @@ public final class PreparedRun implements AutoCloseable {
             s.put("final", figures(last));
             s.put("best", figures(best));
         }
+        training.engine().fineTune().ifPresent(fineTune -> s.put("phases", phases(fineTune)));
         s.putAll(detail);
         Map<String, Object> time = new LinkedHashMap<>();
         double steps = sum("step_seconds");
@@ -503,6 +505,26 @@ public final class PreparedRun implements AutoCloseable {
         time.put("eval_seconds", sum("eval_seconds"));
         s.put("time", time);
         directory.write(RunDirectory.SUMMARY, Json.pretty(s));
+    }
+
+    /** The two phases of a fine-tuned run: their epochs (1-based, inclusive) and last figures. */
+    private List<Map<String, Object>> phases(TrainingEngine.FineTune fineTune) {
+        List<Map<String, Object>> phases = new ArrayList<>();
+        int[][] ranges = {{1, fineTune.startEpoch()}, {fineTune.startEpoch() + 1, description.epochs()}};
+        String[] names = {TrainingEngine.FineTune.TRAIN, TrainingEngine.FineTune.FINETUNE};
+        for (int k = 0; k < 2; k++) {
+            Map<String, Object> phase = new LinkedHashMap<>();
+            phase.put("name", names[k]);
+            phase.put("first_epoch", ranges[k][0]);
+            phase.put("last_epoch", ranges[k][1]);
+            phase.put("learning_rate", k == 0 ? "schedule" : fineTune.learningRate());
+            phase.put("sampling", k == 0 ? "instance" : "class-balanced");
+            int last = ranges[k][1];
+            history.stream().filter(h -> number(h.get("epoch")) == last).findFirst()
+                    .ifPresent(h -> phase.put("final", figures(h)));
+            phases.add(phase);
+        }
+        return phases;
     }
 
     private double sum(String key) {

@@ -54,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a validated configuration into a {@link PreparedRun}. Every component that does not need
@@ -135,15 +136,61 @@ public final class RunFactory {
      * @return the initialised network
      */
     public ClassifierBlock model(Settings root, int channels, int height, int width, int numClasses, NDManager manager) {
+        return model(root, head(root), channels, height, width, numClasses, manager);
+    }
+
+    /**
+     * Returns the classifier head a configuration trains: {@code model.head}, or for {@code auto}
+     * the head its method requires (linear if it requires none).
+     *
+     * @param root the whole configuration
+     * @return the head
+     * @throws LplException if an explicit head does not suit the method
+     */
+    public HeadType head(Settings root) {
+        try (Perturbation perturbation = perturbation(root)) {
+            return head(root, perturbation, root.has("method.preset") ? root.getString("method.preset")
+                    : root.getString("method.type"));
+        }
+    }
+
+    private ClassifierBlock model(Settings root, HeadType head, int channels, int height, int width, int numClasses,
+            NDManager manager) {
         String name = root.getString("model.type");
         ModelFactory factory = registry.get(PluginKind.MODEL, name, "model.type");
-        HeadType head = HeadType.valueOf(root.getSettings("model")
-                .getChoice("head", List.of("linear", "cosine")).toUpperCase(Locale.ROOT));
         ClassifierBlock block = factory.create(root.getSettings("model").getSettings(StrictKeys.quoteIfNeeded(name)),
                 new ModelSpec(channels, height, width, numClasses, head));
         block.setInitializer(new KaimingNormalInitializer(), Parameter.Type.WEIGHT);
         block.initialize(manager, DataType.FLOAT32, new Shape(1, channels, height, width));
         return block;
+    }
+
+    /**
+     * Resolves {@code model.head}: {@code auto} is the head the method requires, else linear; an
+     * explicit head must be the one the method requires, if it requires one.
+     *
+     * @param root the whole configuration
+     * @param perturbation the method's perturbation
+     * @param methodName the method or preset name, for the message
+     * @return the head
+     * @throws LplException if the configured head does not suit the method
+     */
+    static HeadType head(Settings root, Perturbation perturbation, String methodName) {
+        List<String> choices = new ArrayList<>(List.of("auto"));
+        for (HeadType type : HeadType.values()) {
+            choices.add(type.configName());
+        }
+        String head = root.getSettings("model").getChoice("head", choices);
+        Optional<HeadType> required = perturbation.requiredHead();
+        if (head.equals("auto")) {
+            return required.orElse(HeadType.LINEAR);
+        }
+        if (required.isPresent() && !required.get().configName().equals(head)) {
+            throw new LplException("method " + methodName + " needs model.head = " + required.get().configName()
+                    + ", but the configuration sets " + head + "; set model.head = " + required.get().configName()
+                    + " or auto");
+        }
+        return HeadType.ofConfigName(head);
     }
 
     /**
@@ -216,10 +263,10 @@ public final class RunFactory {
     private record Plan(
             Settings root, String methodName, MethodObjective objective, WeightOptimizer optimizer,
             LearningRateSchedule schedule, Backend backend, List<RunListener> listeners, int epochs, int threads,
-            int checkpointEvery, int checkpointKeep, String modelName, DatasetFactory datasetFactory,
+            int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
             String datasetName, Settings datasetSettings, LongTail longTail, int padding,
             Augmentation.PaddingMode paddingMode, boolean flip, int batchSize, int evalBatchSize, int prefetch,
-            long seed, DatasetContext dataContext, Path indicesFile) {}
+            long seed, DatasetContext dataContext, Path indicesFile, TrainingEngine.FineTune fineTune) {}
 
     private Plan plan(RunConfig config) {
         Settings root = config.settings();
@@ -240,20 +287,14 @@ public final class RunFactory {
                         .create(training.getSettings("listener").getSettings(StrictKeys.quoteIfNeeded(name))));
             }
             int epochs = training.getInt("epochs", 1, 1_000_000);
+            TrainingEngine.FineTune fineTune = fineTune(training, epochs);
             int threads = training.getInt("threads", 0, 4096);
             Settings checkpointing = training.getSettings("checkpoint");
             int checkpointEvery = checkpointing.getInt("every", 0, 1_000_000);
             int checkpointKeep = checkpointing.getInt("keep-last", 1, 1_000_000);
             String modelName = root.getString("model.type");
             registry.get(PluginKind.MODEL, modelName, "model.type");
-            String head = root.getSettings("model").getChoice("head", List.of("linear", "cosine"));
-            objective.perturbation().requiredHead().ifPresent(required -> {
-                if (!required.configName().equals(head)) {
-                    throw new LplException("method " + methodName + " needs model.head = " + required.configName()
-                            + ", but the configuration sets " + head + "; set model.head = " + required.configName()
-                            + (required == HeadType.COSINE ? " (or use the preset ldam-drw / ldam-cosine)" : ""));
-                }
-            });
+            HeadType head = head(root, objective.perturbation(), methodName);
             Settings data = root.getSettings("data");
             String datasetName = data.getString("type");
             DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
@@ -271,9 +312,9 @@ public final class RunFactory {
             int prefetch = data.getInt("prefetch", 1, 1024);
             long seed = root.getLong("run.seed");
             return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
-                    checkpointEvery, checkpointKeep, modelName, datasetFactory, datasetName, datasetSettings, longTail,
+                    checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
                     padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, datasetContext(root),
-                    indicesFile(data));
+                    indicesFile(data), fineTune);
         } catch (RuntimeException e) {
             objective.close();
             throw e;
@@ -358,13 +399,13 @@ public final class RunFactory {
         Shape imageShape = new Shape(train.channels(), train.height(), train.width());
         NDManager manager = engine.newBaseManager(device);
         manager.setName("lpl-model");
-        ClassifierBlock block = model(root, train.channels(), train.height(), train.width(), numClasses, manager);
+        ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses, manager);
 
         // 5. The loop and the run directory.
         RunMetrics metrics = new RunMetrics(name, methodName, dataset.classNames());
         Augmentation augmentation = new Augmentation(padding, paddingMode, flip, dataset.mean(), dataset.std());
-        BatchLoader trainLoader = new BatchLoader(
-                train, augmentation, batchSize, true, Seeds.derive(seed, "loader"), prefetch);
+        BatchLoader trainLoader = new BatchLoader(train, augmentation, batchSize, true, Seeds.derive(seed, "loader"),
+                prefetch, plan.fineTune() == null ? Integer.MAX_VALUE : plan.fineTune().startEpoch());
         BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
@@ -372,7 +413,7 @@ public final class RunFactory {
         TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
                 classCounts, imageShape, epochs);
         TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
-                classCounts, epochs, seed, metrics.registry());
+                classCounts, epochs, seed, metrics.registry(), plan.fineTune());
         RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);
 
         Map<String, Object> seeds = new LinkedHashMap<>();
@@ -430,6 +471,22 @@ public final class RunFactory {
         ImageDataset source = loadDataset(factory, data.getSettings(StrictKeys.quoteIfNeeded(datasetName)),
                 datasetName, datasetContext(root));
         return TrainSubset.of(source, longTail, indicesFile, Seeds.derive(root.getLong("run.seed"), "long-tail"));
+    }
+
+    private static TrainingEngine.FineTune fineTune(Settings training, int epochs) {
+        Settings finetune = training.getSettings("finetune");
+        double learningRate = finetune.getDouble("learning-rate", Double.MIN_VALUE, Double.MAX_VALUE);
+        if (!finetune.has("start")) {
+            return null;
+        }
+        double start = finetune.getDouble("start", 0, 1);
+        int startEpoch = (int) Math.floor(start * epochs);
+        if (start <= 0 || start >= 1 || startEpoch < 1 || startEpoch >= epochs) {
+            throw finetune.invalid("start", start + " puts the fine-tuning phase at epoch " + startEpoch + " of "
+                    + epochs + "; it must leave at least one epoch to each phase (a fraction in (0, 1) with "
+                    + "1 <= floor(start * training.epochs) < training.epochs), or null for no fine-tuning");
+        }
+        return new TrainingEngine.FineTune(startEpoch, learningRate);
     }
 
     private static Path indicesFile(Settings data) {

@@ -13,7 +13,9 @@ import java.util.Optional;
  * The training objective of a method: {@code Σ_i w_{y_i}·l(u_i + δ_{y_i}, y_i) / Σ_i w_{y_i}} — the
  * method's {@link Perturbation} (LPL slides, Eq. 7), a per-sample {@link LossFunction} on the
  * perturbed logits and the per-class weights of a {@link ClassWeighting} (PyTorch's weighted mean;
- * the plain mean without weights). Training and {@code lpl loss} both call this class, so a method
+ * the plain mean without weights), taken against the method's {@link Perturbation#targets} (the
+ * labels, except for DisturbLabel), plus the method's {@link Perturbation#regularizer} if it has
+ * one (center loss). Training and {@code lpl loss} both call this class, so a method
  * checked against a reference implementation with {@code lpl loss} is checked exactly as it trains.
  */
 public final class MethodObjective implements AutoCloseable {
@@ -59,8 +61,9 @@ public final class MethodObjective implements AutoCloseable {
      * @param perturbedLogits the B×C logits the loss was taken on
      * @param perSampleLoss the B per-sample losses on the perturbed logits (before weighting)
      * @param loss the scalar loss
+     * @param targets the B labels the loss was taken against ({@link Perturbation#targets})
      */
-    public record Result(NDArray perturbedLogits, NDArray perSampleLoss, NDArray loss) {}
+    public record Result(NDArray perturbedLogits, NDArray perSampleLoss, NDArray loss, NDArray targets) {}
 
     /**
      * Computes the objective of a batch.
@@ -71,23 +74,32 @@ public final class MethodObjective implements AutoCloseable {
      * @return the perturbed logits and the loss
      */
     public Result compute(NDArray logits, NDArray labels, TrainingView view) {
-        NDArray perturbed = perturbation.perturb(logits, labels, view);
+        NDArray targets = perturbation.targets(labels, view);
+        if (!targets.getShape().equals(labels.getShape())) {
+            throw new IllegalStateException("perturbation " + perturbation.getClass().getName()
+                    + " changed the labels' shape from " + labels.getShape() + " to " + targets.getShape());
+        }
+        NDArray perturbed = perturbation.perturb(logits, targets, view);
         if (!perturbed.getShape().equals(logits.getShape())) {
             throw new IllegalStateException("perturbation " + perturbation.getClass().getName()
                     + " changed the logits' shape from " + logits.getShape() + " to " + perturbed.getShape());
         }
-        NDArray perSample = loss.perSample(perturbed, labels);
+        NDArray perSample = loss.perSample(perturbed, targets);
         Optional<float[]> weights = weighting.weights(view.classCounts(), view.epoch(), view.totalEpochs());
+        NDArray mean;
         if (weights.isEmpty()) {
-            return new Result(perturbed, perSample, perSample.mean());
+            mean = perSample.mean();
+        } else {
+            float[] w = weights.get();
+            if (w.length != view.numClasses()) {
+                throw new IllegalStateException("class weighting " + weighting.getClass().getName() + " returned "
+                        + w.length + " weights for " + view.numClasses() + " classes");
+            }
+            NDArray sampleWeights = targets.oneHot(view.numClasses()).matMul(view.manager().create(w));
+            mean = perSample.mul(sampleWeights).sum().div(sampleWeights.sum());
         }
-        float[] w = weights.get();
-        if (w.length != view.numClasses()) {
-            throw new IllegalStateException("class weighting " + weighting.getClass().getName() + " returned "
-                    + w.length + " weights for " + view.numClasses() + " classes");
-        }
-        NDArray sampleWeights = labels.oneHot(view.numClasses()).matMul(view.manager().create(w));
-        return new Result(perturbed, perSample, perSample.mul(sampleWeights).sum().div(sampleWeights.sum()));
+        Optional<NDArray> extra = perturbation.regularizer(logits, labels, view);
+        return new Result(perturbed, perSample, extra.isEmpty() ? mean : mean.add(extra.get()), targets);
     }
 
     /**

@@ -26,6 +26,9 @@ import java.util.function.BooleanSupplier;
  * loader's order and augmentation depend only on the seed, epoch and batch. So a run stopped at
  * any step and resumed from its checkpoint computes exactly what the uninterrupted run computes.
  *
+ * <p>A run may end with a class-balanced fine-tuning phase ({@link FineTune}): the same loop with
+ * class-balanced epochs and a constant low learning rate; every epoch says its {@link #phase}.
+ *
  * <p>A non-finite loss stops the run with an {@link LplException} before the weights are updated.
  */
 public final class TrainingEngine {
@@ -42,6 +45,24 @@ public final class TrainingEngine {
     private final Timer objectiveTimer;
     private final Timer dataTimer;
     private final Timer evalTimer;
+    private final FineTune fineTune;
+
+    /**
+     * The class-balanced fine-tuning phase (Cui et al., CVPR 2018) at the end of a run: from {@code
+     * startEpoch} on, the loader draws class-balanced epochs and the learning rate is the constant
+     * {@code learningRate} instead of the schedule's.
+     *
+     * @param startEpoch the first 0-based epoch of the phase
+     * @param learningRate the phase's constant learning rate
+     */
+    public record FineTune(int startEpoch, double learningRate) {
+
+        /** The name of the first phase. */
+        public static final String TRAIN = "train";
+
+        /** The name of the fine-tuning phase. */
+        public static final String FINETUNE = "finetune";
+    }
 
     /**
      * Where training stands: the next batch to run and the accumulators of the epoch so far.
@@ -112,6 +133,8 @@ public final class TrainingEngine {
      * @param epochs the number of epochs
      * @param seed the run's root seed
      * @param meters where step timings are recorded
+     * @param fineTune the fine-tuning phase, or null for a single-phase run (the loader must draw
+     *     class-balanced epochs from its start epoch)
      */
     public TrainingEngine(
             TrainingStep step,
@@ -122,7 +145,12 @@ public final class TrainingEngine {
             long[] classCounts,
             int epochs,
             long seed,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            FineTune fineTune) {
+        if (fineTune != null && (fineTune.startEpoch() < 1 || fineTune.startEpoch() >= epochs)) {
+            throw new IllegalArgumentException("fine-tuning must start in [1, " + (epochs - 1) + "]: " + fineTune);
+        }
+        this.fineTune = fineTune;
         this.step = requireNonNull(step, "step is null");
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
         this.schedule = requireNonNull(schedule, "schedule is null");
@@ -146,6 +174,25 @@ public final class TrainingEngine {
      */
     public int epochs() {
         return epochs;
+    }
+
+    /**
+     * Returns the phase an epoch belongs to.
+     *
+     * @param epoch the 0-based epoch
+     * @return {@link FineTune#TRAIN} or {@link FineTune#FINETUNE}
+     */
+    public String phase(int epoch) {
+        return fineTune != null && epoch >= fineTune.startEpoch() ? FineTune.FINETUNE : FineTune.TRAIN;
+    }
+
+    /**
+     * Returns the fine-tuning phase.
+     *
+     * @return the phase, if the run has one
+     */
+    public java.util.Optional<FineTune> fineTune() {
+        return java.util.Optional.ofNullable(fineTune);
     }
 
     /**
@@ -215,10 +262,12 @@ public final class TrainingEngine {
             HostBatch hostBatch = it.next();
             long stepStart = System.nanoTime();
             waitNanos += stepStart - waitStart;
-            optimizer.setLearningRate(
-                    optimizer.baseLearningRate() * schedule.factor(epoch, batch / (double) batches, epochs));
-            engine.setRandomSeed((int) Seeds.derive(Seeds.derive(seed, "step", epoch), "batch", batch));
-            TrainingStep.Result result = step.run(hostBatch, epoch, variation);
+            optimizer.setLearningRate(phase(epoch).equals(FineTune.FINETUNE) ? fineTune.learningRate()
+                    : optimizer.baseLearningRate() * schedule.factor(epoch, batch / (double) batches, epochs));
+            long stepSeed = Seeds.derive(Seeds.derive(seed, "step", epoch), "batch", batch);
+            engine.setRandomSeed((int) stepSeed);
+            TrainingStep.Result result = step.run(hostBatch, epoch, (long) epoch * batches + batch,
+                    Seeds.derive(stepSeed, "method"), variation);
             float loss = result.loss();
             if (!Float.isFinite(loss)) {
                 throw new NonFiniteLossException(loss, epoch, batch);

@@ -91,7 +91,7 @@ public final class TrainingStep {
      * @return the loss (possibly non-finite: the caller decides) and the objective's time
      */
     public Result run(HostBatch batch, int epoch) {
-        return run(batch, epoch, null);
+        return run(batch, epoch, 0, 0, null);
     }
 
     /**
@@ -99,10 +99,12 @@ public final class TrainingStep {
      *
      * @param batch the host batch
      * @param epoch the 0-based epoch (methods may depend on it)
+     * @param iteration the 0-based index of the step in the run
+     * @param stepSeed the step's seed (for methods that draw random numbers)
      * @param variation where the per-class losses are added, or null
      * @return the loss (possibly non-finite: the caller decides) and the objective's time
      */
-    public Result run(HostBatch batch, int epoch, LossVariation variation) {
+    public Result run(HostBatch batch, int epoch, long iteration, long stepSeed, LossVariation variation) {
         try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
             scope.suppressNotUsedWarning();
             NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
@@ -114,8 +116,9 @@ public final class TrainingStep {
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDList features = block.features().forward(parameterStore, new NDList(x), true);
                 logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
-                TrainingView view = new TrainingView(classCounts, epoch, epochs, m, features.singletonOrThrow(),
-                        classifierWeight == null ? null : classifierWeight.getArray());
+                TrainingView view = new TrainingView(classCounts, Math.min(epoch, epochs), epochs, m,
+                        features.singletonOrThrow(), classifierWeight == null ? null : classifierWeight.getArray(),
+                        iteration, stepSeed);
                 long start = System.nanoTime();
                 MethodObjective.Result result = objective.compute(logits, y, view);
                 loss = result.loss();

@@ -132,7 +132,8 @@ public abstract class PerturbationContract {
         SplittableRandom random = new SplittableRandom(seed);
         NDArray features = manager.create(gaussian(random, batch * FEATURES, 1.0), new Shape(batch, FEATURES));
         NDArray weight = manager.create(gaussian(random, numClasses * FEATURES, 0.3), new Shape(numClasses, FEATURES));
-        return new TrainingView(longTailCounts(numClasses), epoch(), totalEpochs(), manager, features, weight);
+        return new TrainingView(longTailCounts(numClasses), epoch(), totalEpochs(), manager, features, weight,
+                iteration(), seed);
     }
 
     /**
@@ -177,6 +178,42 @@ public abstract class PerturbationContract {
     private static void assertFinite(float[] values) {
         for (float v : values) {
             assertThat(Float.isFinite(v)).as("finite output").isTrue();
+        }
+    }
+
+    /**
+     * Returns the iteration of the contract's views (for methods with a per-iteration schedule).
+     *
+     * @return the 0-based iteration; 100 unless overridden
+     */
+    protected long iteration() {
+        return 100;
+    }
+
+    @Test
+    void targetsAreLabelsInRangeAndReproducible() {
+        try (Perturbation p = create()) {
+            NDArray y = labels(64, 10);
+            long[] first = p.targets(y, view(10, 64, 11)).toType(ai.djl.ndarray.types.DataType.INT64, false)
+                    .toLongArray();
+            long[] again = p.targets(y, view(10, 64, 11)).toType(ai.djl.ndarray.types.DataType.INT64, false)
+                    .toLongArray();
+            assertThat(first).hasSize(64).containsExactly(again);
+            for (long target : first) {
+                assertThat(target).isBetween(0L, 9L);
+            }
+        }
+    }
+
+    @Test
+    void regularizerIsAFiniteScalarWhenPresent() {
+        try (Perturbation p = create()) {
+            NDArray u = logits(new SplittableRandom(12), 16, 10, 2);
+            java.util.Optional<NDArray> term = p.regularizer(u, labels(16, 10), view(10, 16, 12));
+            term.ifPresent(t -> {
+                assertThat(t.getShape().size()).isEqualTo(1);
+                assertThat(Float.isFinite(t.toFloatArray()[0])).as("finite regulariser").isTrue();
+            });
         }
     }
 

@@ -87,4 +87,33 @@ class BatchLoaderTest {
             assertThat(all.get(0)).containsExactly(0, 1, 2, 0, 1, 2, 0, 1, 2, 0);
         }
     }
+
+    @Test
+    void balancedEpochsDrawClassesUniformlyFromALongTailedSet() {
+        // 900 images of class 0, 90 of class 1, 10 of class 2; from epoch 1 on, class-balanced draws
+        int n = 1000;
+        byte[] px = new byte[n * 4];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i < 900 ? 0 : i < 990 ? 1 : 2;
+        }
+        ImageSet longTailed = new ImageSet(px, labels, 1, 2, 2);
+        Augmentation aug = new Augmentation(0, Augmentation.PaddingMode.ZERO, false, new float[] {0}, new float[] {1});
+        try (BatchLoader loader = new BatchLoader(longTailed, aug, 100, true, 5, 2, 1);
+                BatchLoader again = new BatchLoader(longTailed, aug, 100, true, 5, 2, 1)) {
+            int[] plain = new int[3];
+            labelsOf(loader.epoch(0)).forEach(b -> java.util.Arrays.stream(b).forEach(y -> plain[(int) y]++));
+            assertThat(plain).containsExactly(900, 90, 10);
+            int[] balanced = new int[3];
+            List<long[]> epoch1 = labelsOf(loader.epoch(1));
+            epoch1.forEach(b -> java.util.Arrays.stream(b).forEach(y -> balanced[(int) y]++));
+            assertThat(java.util.Arrays.stream(balanced).sum()).isEqualTo(n);
+            for (int count : balanced) {
+                assertThat(count).isBetween(333 - 60, 333 + 60); // binomial sd 14.9: 4 sd
+            }
+            long[] first = epoch1.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+            long[] second = labelsOf(again.epoch(1)).stream().flatMapToLong(java.util.Arrays::stream).toArray();
+            assertThat(second).containsExactly(first);
+        }
+    }
 }

@@ -136,6 +136,39 @@ final class ReportPage {
         figureRow(h, "ECE (15 bins)", f.ece(), b.ece(), true);
         figureRow(h, "training loss", f.trainLoss(), b.trainLoss(), false);
         h.append("</table>\n");
+        phases(h, run);
+    }
+
+    /** For a run with a class-balanced fine-tuning phase: each phase's epochs and last figures. */
+    private static void phases(StringBuilder h, RunResults run) {
+        List<RunResults.EpochMetrics> history = run.history();
+        if (history.stream().allMatch(e -> RunResults.EpochMetrics.TRAIN.equals(e.phase()))) {
+            return;
+        }
+        h.append("<h2>Phases</h2>\n<p class=\"muted\">Figures at the last epoch of each phase; the fine-tuning"
+                + " phase draws class-balanced epochs at a constant learning rate.</p>\n<table>\n<tr><th>phase</th>"
+                + "<th>epochs</th><th>learning rate</th><th>balanced accuracy</th><th>many-shot</th>"
+                + "<th>medium-shot</th><th>few-shot</th><th>top-1 error</th></tr>\n");
+        int start = 0;
+        while (start < history.size()) {
+            String phase = history.get(start).phase();
+            int end = start;
+            while (end + 1 < history.size() && history.get(end + 1).phase().equals(phase)) {
+                end++;
+            }
+            RunResults.EpochMetrics last = history.get(end);
+            h.append("<tr><td>").append(esc(phase)).append("</td><td>").append(history.get(start).epoch())
+                    .append("–").append(last.epoch()).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.4g", last.learningRate())).append("</td>");
+            for (double v : new double[] {last.balancedAccuracy(), last.manyShotAccuracy(), last.mediumShotAccuracy(),
+                    last.fewShotAccuracy(), 1 - last.testAccuracy()}) {
+                h.append("<td>").append(Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.2f%%", 100 * v))
+                        .append("</td>");
+            }
+            h.append("</tr>\n");
+            start = end + 1;
+        }
+        h.append("</table>\n");
     }
 
     private static void classes(StringBuilder h, RunResults run) {

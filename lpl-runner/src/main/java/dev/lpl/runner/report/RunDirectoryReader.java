@@ -253,7 +253,8 @@ public final class RunDirectoryReader {
                         number(m.path("learning_rate")),
                         number(m.path("ece")),
                         m.path("per_class_accuracy").isArray() ? numbers(m.path("per_class_accuracy")) : null,
-                        m.path("relative_loss_variation").isArray() ? numbers(m.path("relative_loss_variation")) : null));
+                        m.path("relative_loss_variation").isArray() ? numbers(m.path("relative_loss_variation")) : null,
+                        m.path("phase").asText(RunResults.EpochMetrics.TRAIN)));
             }
         } catch (IOException e) {
             throw new LplException("cannot read " + file + ": " + e.getMessage(), e);

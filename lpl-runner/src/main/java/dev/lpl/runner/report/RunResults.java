@@ -114,6 +114,7 @@ public record RunResults(
      * @param perClassAccuracy test accuracy of every class, or null
      * @param relativeLossVariation (Σ l′ − Σ l)/Σ l of every class ({@code NaN} for a class without
      *     samples), or null when the run did not record it
+     * @param phase {@code train}, or {@code finetune} in a run's class-balanced fine-tuning phase
      */
     public record EpochMetrics(
             int epoch,
@@ -126,7 +127,12 @@ public record RunResults(
             double learningRate,
             double ece,
             double[] perClassAccuracy,
-            double[] relativeLossVariation) {}
+            double[] relativeLossVariation,
+            String phase) {
+
+        /** The phase of epochs written before runs had phases, and of single-phase runs. */
+        public static final String TRAIN = "train";
+    }
 
     /** Which epoch's figures a comparison uses. */
     public enum Metric {

@@ -184,7 +184,7 @@ class ReportWriterTest {
         RunResults.EpochMetrics e = run.history().get(2);
         RunResults.EpochMetrics wide = new RunResults.EpochMetrics(e.epoch(), e.trainLoss(), e.testAccuracy(),
                 e.balancedAccuracy(), e.manyShotAccuracy(), e.mediumShotAccuracy(), e.fewShotAccuracy(),
-                e.learningRate(), e.ece(), null, variation);
+                e.learningRate(), e.ece(), null, variation, e.phase());
         RunResults big = new RunResults(run.directory(), run.run(), run.status(), run.method(), run.model(), run.dataset(),
                 run.epochsCompleted(), run.epochs(), run.last(), run.best(), classes, confusion,
                 run.calibration(), List.of(wide), run.manifest());
