@@ -64,9 +64,13 @@ class CommandLineTest {
 
     @Test
     void methodsThatNeedAHeadRefuseTheOther() {
-        Result ldam = lpl("train", "--set", "method.type=ldam");
+        Result ldam = lpl("train", "--set", "method.type=ldam", "--set", "model.head=linear");
         assertThat(ldam.code()).isEqualTo(2);
-        assertThat(ldam.err()).startsWith("error: method ldam needs model.head = cosine, but the configuration sets linear");
+        assertThat(ldam.err()).startsWith("error: method ldam needs model.head = cosine, but the configuration sets linear;"
+                + " set model.head = cosine or auto");
+        Result lsoftmax = lpl("train", "--set", "method.type=lsoftmax", "--set", "model.head=linear");
+        assertThat(lsoftmax.code()).isEqualTo(2);
+        assertThat(lsoftmax.err()).startsWith("error: method lsoftmax needs model.head = linear-no-bias");
         Result isda = lpl("train", "--set", "method.type=isda", "--set", "model.head=cosine");
         assertThat(isda.code()).isEqualTo(2);
         assertThat(isda.err()).startsWith("error: method isda needs model.head = linear");
