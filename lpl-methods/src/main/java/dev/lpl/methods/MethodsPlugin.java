@@ -11,6 +11,7 @@ import dev.lpl.methods.baseline.CenterLoss;
 import dev.lpl.methods.baseline.DisturbLabel;
 import dev.lpl.methods.baseline.LargeMarginSoftmax;
 import dev.lpl.methods.baseline.LqLoss;
+import dev.lpl.methods.baseline.MetaWeightNet;
 import dev.lpl.methods.isda.IsdaPerturbation;
 import dev.lpl.methods.lpl.AllPositiveSplit;
 import dev.lpl.methods.lpl.FixedBound;
@@ -39,7 +40,7 @@ import java.util.List;
  * focal}) and the class weightings {@code class-balanced} and {@code deferred} (DRW) of {@link
  * dev.lpl.methods.objective}; the other baselines of the paper's tables, L-Softmax ({@code
  * lsoftmax}), DisturbLabel ({@code disturb-label}), center loss ({@code center}) and the Lq loss
- * ({@code lq}) of {@link dev.lpl.methods.baseline}. Defaults are in this module's {@code reference.conf} under {@code
+ * ({@code lq}) and Meta-Weight-Net ({@code meta-weight-net}) of {@link dev.lpl.methods.baseline}. Defaults are in this module's {@code reference.conf} under {@code
  * lpl.method}; the presets users know from the papers ({@code ldam-drw}, {@code la+lpl}, ...) in its
  * {@code lpl-presets.conf}.
  */
@@ -55,7 +56,7 @@ public final class MethodsPlugin implements LplPlugin {
         return List.of(new CrossEntropyPerturbation.Factory(), new LplPerturbation.Factory(),
                 new LogitAdjustment.Factory(), new BalancedSoftmax.Factory(), new LdamPerturbation.Factory(),
                 new IsdaPerturbation.Factory(), new LargeMarginSoftmax.Factory(), new DisturbLabel.Factory(),
-                new CenterLoss.Factory());
+                new CenterLoss.Factory(), new MetaWeightNet.Factory());
     }
 
     @Override

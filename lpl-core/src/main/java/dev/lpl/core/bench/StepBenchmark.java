@@ -9,11 +9,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.lpl.api.Seeds;
 import dev.lpl.api.Settings;
+import dev.lpl.api.data.ImageSet;
 import dev.lpl.api.model.ClassifierBlock;
+import dev.lpl.api.objective.MetaReweighting;
 import dev.lpl.core.config.ConfigLoader;
 import dev.lpl.core.config.RunConfig;
+import dev.lpl.core.data.Augmentation;
 import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.data.LongTail;
+import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.run.Engines;
 import dev.lpl.core.run.RunFactory;
 import dev.lpl.core.train.MethodObjective;
@@ -186,8 +190,9 @@ public final class StepBenchmark {
                 ClassifierBlock block = runs.model(root, options.channels(), options.height(), options.width(),
                         options.numClasses(), manager);
                 MethodObjective objective = runs.method(root);
+                MetaBatches meta = objective.perturbation() instanceof MetaReweighting r ? metaBatches(options, r) : null;
                 TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), device,
-                        objective, runs.weightOptimizer(root), counts, imageShape, EPOCHS);
+                        objective, runs.weightOptimizer(root), counts, imageShape, EPOCHS, meta);
                 subjects.add(new Subject(methods.get(i), manager, step, objective));
             }
             for (Subject subject : subjects) {
@@ -242,6 +247,27 @@ public final class StepBenchmark {
             labels[i] = c;
         }
         return new HostBatch(images, labels, options.batch());
+    }
+
+    /** A balanced meta set of random images, for methods that learn on one (Meta-Weight-Net). */
+    private static MetaBatches metaBatches(Options options, MetaReweighting method) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), "bench-meta"));
+        int n = method.metaPerClass() * options.numClasses();
+        byte[] pixels = new byte[n * options.channels() * options.height() * options.width()];
+        int[] labels = new int[n];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) random.nextInt(256);
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % options.numClasses();
+        }
+        float[] mean = new float[options.channels()];
+        float[] std = new float[options.channels()];
+        Arrays.fill(mean, 0.5f);
+        Arrays.fill(std, 0.25f);
+        return new MetaBatches(new ImageSet(pixels, labels, options.channels(), options.height(), options.width()),
+                new Augmentation(0, Augmentation.PaddingMode.ZERO, false, mean, std), method.metaBatchSize(),
+                Seeds.derive(options.seed(), "bench-meta-loader"));
     }
 
     private static double[] toArray(List<Double> values) {

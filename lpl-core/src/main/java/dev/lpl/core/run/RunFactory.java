@@ -23,6 +23,7 @@ import dev.lpl.api.model.ModelFactory;
 import dev.lpl.api.model.ModelSpec;
 import dev.lpl.api.objective.ClassWeighting;
 import dev.lpl.api.objective.LossFunction;
+import dev.lpl.api.objective.MetaReweighting;
 import dev.lpl.api.perturbation.Perturbation;
 import dev.lpl.api.training.Backend;
 import dev.lpl.api.training.LearningRateSchedule;
@@ -33,6 +34,7 @@ import dev.lpl.core.config.StrictKeys;
 import dev.lpl.core.data.Augmentation;
 import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.LongTail;
+import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.data.TrainSubset;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
@@ -376,8 +378,10 @@ public final class RunFactory {
         engine.setRandomSeed((int) Seeds.derive(seed, "init"));
 
         // 3. The data.
+        MetaReweighting metaReweighting = objective.perturbation() instanceof MetaReweighting r ? r : null;
         TrainSubset loaded = TrainSubset.of(loadDataset(datasetFactory, datasetSettings, datasetName, dataContext),
-                longTail, indicesFile, Seeds.derive(seed, "long-tail"));
+                longTail, indicesFile, Seeds.derive(seed, "long-tail"),
+                metaReweighting == null ? 0 : metaReweighting.metaPerClass());
         ImageDataset dataset = loaded.dataset();
         int numClasses = dataset.numClasses();
         Map<String, Object> longTailInfo = loaded.info();
@@ -410,8 +414,10 @@ public final class RunFactory {
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
                 numClasses, logits -> objective.predictionLogits(logits, classCounts));
+        MetaBatches metaBatches = metaReweighting == null ? null : new MetaBatches(loaded.meta(), augmentation,
+                metaReweighting.metaBatchSize(), Seeds.derive(seed, "meta-loader"));
         TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
-                classCounts, imageShape, epochs);
+                classCounts, imageShape, epochs, metaBatches);
         TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
                 classCounts, epochs, seed, metrics.registry(), plan.fineTune());
         RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);
@@ -470,7 +476,12 @@ public final class RunFactory {
         Path indicesFile = indicesFile(data);
         ImageDataset source = loadDataset(factory, data.getSettings(StrictKeys.quoteIfNeeded(datasetName)),
                 datasetName, datasetContext(root));
-        return TrainSubset.of(source, longTail, indicesFile, Seeds.derive(root.getLong("run.seed"), "long-tail"));
+        int metaPerClass;
+        try (Perturbation perturbation = perturbation(root)) {
+            metaPerClass = perturbation instanceof MetaReweighting r ? r.metaPerClass() : 0;
+        }
+        return TrainSubset.of(source, longTail, indicesFile, Seeds.derive(root.getLong("run.seed"), "long-tail"),
+                metaPerClass);
     }
 
     private static TrainingEngine.FineTune fineTune(Settings training, int epochs) {

@@ -3,6 +3,7 @@ package dev.lpl.core.train;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,11 +12,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.lpl.api.Seeds;
 import dev.lpl.api.model.ClassifierBlock;
+import dev.lpl.api.objective.MetaReweighting;
 import dev.lpl.api.perturbation.TrainingView;
 import dev.lpl.api.training.WeightOptimizer;
 import dev.lpl.core.data.HostBatch;
+import dev.lpl.core.data.MetaBatches;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One training step, inside its own {@link NDManager} and {@link NDScope} so native memory stays
@@ -38,6 +44,11 @@ public final class TrainingStep {
     private final Parameter classifierWeight;
     /** The reused direct buffer the batch is uploaded through (see InputBuffer). */
     private final InputBuffer input = new InputBuffer();
+    private final InputBuffer metaInput = new InputBuffer();
+    private final MetaReweighting metaReweighting;
+    private final MetaBatches metaBatches;
+    /** Leaf views of the trainable weights (their storage) for the look-ahead, made at its first step. */
+    private Map<String, NDArray> lookAheadLeaves;
 
     /**
      * The outcome of a step.
@@ -70,6 +81,43 @@ public final class TrainingStep {
             long[] classCounts,
             Shape imageShape,
             int epochs) {
+        this(block, manager, parameterStore, device, objective, optimizer, classCounts, imageShape, epochs, null);
+    }
+
+    /**
+     * Creates the step for an initialised network, with the meta batches a {@link
+     * MetaReweighting} method (Meta-Weight-Net) learns its weights on.
+     *
+     * @param block the network, initialised on {@code manager}
+     * @param manager the model's manager
+     * @param parameterStore the parameter store of {@code block}
+     * @param device the device
+     * @param objective the method's objective
+     * @param optimizer the weight optimizer (its learning rate is set by the caller)
+     * @param classCounts the training count of every class
+     * @param imageShape C×H×W
+     * @param epochs the number of epochs of the run
+     * @param metaBatches the meta set's batches; required exactly when the method is a {@link
+     *     MetaReweighting}
+     */
+    public TrainingStep(
+            ClassifierBlock block,
+            NDManager manager,
+            ParameterStore parameterStore,
+            Device device,
+            MethodObjective objective,
+            WeightOptimizer optimizer,
+            long[] classCounts,
+            Shape imageShape,
+            int epochs,
+            MetaBatches metaBatches) {
+        this.metaReweighting = objective.perturbation() instanceof MetaReweighting r ? r : null;
+        if ((metaReweighting == null) != (metaBatches == null)) {
+            throw new IllegalArgumentException(metaReweighting == null
+                    ? "meta batches given to a method without meta re-weighting"
+                    : "method " + objective.perturbation() + " learns on a meta set but no meta batches were given");
+        }
+        this.metaBatches = metaBatches;
         this.block = requireNonNull(block, "block is null");
         this.manager = requireNonNull(manager, "manager is null");
         this.parameterStore = requireNonNull(parameterStore, "parameterStore is null");
@@ -113,6 +161,11 @@ public final class TrainingStep {
             NDArray logits;
             NDArray perSample;
             long objectiveNanos;
+            long lookAheadStart = System.nanoTime();
+            if (metaReweighting != null) {
+                lookAhead(m, x, y, epoch, iteration, stepSeed);
+            }
+            long lookAheadNanos = System.nanoTime() - lookAheadStart;
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDList features = block.features().forward(parameterStore, new NDList(x), true);
                 logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
@@ -123,7 +176,15 @@ public final class TrainingStep {
                 MethodObjective.Result result = objective.compute(logits, y, view);
                 loss = result.loss();
                 perSample = result.perSampleLoss();
-                objectiveNanos = System.nanoTime() - start;
+                if (metaReweighting != null) {
+                    // Σ_i w_i l_i with the weights of the updated weighting net, as constants
+                    NDArray weights;
+                    try (GradMode off = GradMode.disabled()) {
+                        weights = metaReweighting.weights(perSample.stopGradient()).stopGradient();
+                    }
+                    loss = weights.mul(perSample).sum();
+                }
+                objectiveNanos = System.nanoTime() - start + lookAheadNanos;
                 collector.backward(loss);
             }
             float value = loss.getFloat();
@@ -141,6 +202,169 @@ public final class TrainingStep {
                 }
             }
             return new Result(value, objectiveNanos);
+        }
+    }
+
+    /**
+     * Meta-Weight-Net's look-ahead (Shu et al. 2019, Algorithm 1, steps 5–7). With {@code w(φ)} the
+     * weights of the batch's per-sample losses {@code l_i}, the virtual step {@code θ' = θ − lr·Σ_i
+     * w_i ∇l_i(θ)} and {@code v = ∇L_meta(θ')} the gradient of the meta batch's cross-entropy at
+     * the virtual weights, the chain rule through the virtual step gives
+     *
+     * <pre>
+     * ∂L_meta/∂φ = Σ_i ∂w_i/∂φ · (−lr · ⟨v, ∇l_i(θ)⟩)
+     * </pre>
+     *
+     * (the losses enter the weighting net detached, as in the authors' code). The second-order
+     * term {@code ⟨v, ∇l_i(θ)⟩}, each sample's gradient along v, is the Jacobian–vector product
+     * {@code J·v} of the per-sample losses, taken here by central differences, {@code (l_i(θ + εv)
+     * − l_i(θ − εv))/2ε} with {@code ε = 0.01/‖v‖} (as DARTS does for its Hessian–vector product):
+     * two forward passes without autograd. PyTorch's exact route, a backward that creates a graph,
+     * leaves a cycle between each weight and its gradient that DJL cannot break (it cannot reset
+     * {@code .grad}), so it would leak a graph per step; {@code MetaLookAheadTest} checks this
+     * estimate against that exact computation.
+     *
+     * <p>Every forward pass here runs in training mode on copies of the non-trainable buffers, so
+     * BatchNorm's running statistics see only the real step, and with the same dropout draws
+     * (the engine is reseeded before each pass on the batch).
+     */
+    private void lookAhead(NDManager m, NDArray x, NDArray y, int epoch, long iteration, long stepSeed) {
+        List<NDArray> weighting = metaReweighting.parameters(device);
+        HostBatch metaBatch = metaBatches.batch(iteration);
+        NDArray metaX = metaInput.images(m, metaBatch.images(), new Shape(metaBatch.size()).addAll(imageShape));
+        NDArray metaY = metaInput.labels(m, metaBatch.labels());
+        float learningRate = (float) optimizer.learningRate();
+        int dropoutSeed = (int) Seeds.derive(stepSeed, "look-ahead");
+        Map<String, NDArray> buffers = new HashMap<>();
+        for (Parameter parameter : block.getParameters().values()) {
+            if (!parameter.requiresGradient()) {
+                buffers.put(parameter.getId(), parameter.getArray().duplicate());
+            }
+        }
+        TrainingView view = new TrainingView(classCounts, Math.min(epoch, epochs), epochs, m, null, null, iteration,
+                stepSeed);
+
+        // 1. the batch's losses at θ and the virtual step's gradient Σ_i w_i ∇l_i (w constant)
+        Map<String, NDArray> leaves = lookAheadLeaves();
+        LeafGradients.zero(List.copyOf(leaves.values()));
+        NDArray losses;
+        try (GradientCollector collector = m.getEngine().newGradientCollector()) {
+            NDArray perSample = perSampleLoss(m, with(leaves, buffers), x, y, view, dropoutSeed);
+            NDArray weights;
+            try (GradMode off = GradMode.disabled()) {
+                weights = metaReweighting.weights(perSample.stopGradient()).stopGradient();
+            }
+            collector.backward(weights.mul(perSample).sum());
+            losses = perSample.stopGradient();
+        }
+
+        // 2. the virtual weights θ' = θ − lr·g and the meta gradient v = ∇L_meta(θ')
+        Map<String, NDArray> ahead = new HashMap<>();
+        for (Map.Entry<String, NDArray> e : leaves.entrySet()) {
+            NDArray next = e.getValue().stopGradient().sub(e.getValue().getGradient().mul(learningRate));
+            next.setRequiresGradient(true);
+            ahead.put(e.getKey(), next);
+        }
+        try (GradientCollector collector = m.getEngine().newGradientCollector()) {
+            ParameterStore store = new SubstitutedParameters(m, with(ahead, buffers));
+            NDList features = block.features().forward(store, new NDList(metaX), true);
+            NDArray metaLogits = block.classifier().forward(store, features, true).singletonOrThrow();
+            collector.backward(MethodObjective.crossEntropy(metaLogits, metaY));
+        }
+        Map<String, NDArray> direction = new HashMap<>();
+        NDArray squaredNorm = m.zeros(new Shape());
+        for (Map.Entry<String, NDArray> e : ahead.entrySet()) {
+            NDArray v = e.getValue().getGradient().stopGradient();
+            direction.put(e.getKey(), v);
+            squaredNorm = squaredNorm.add(v.square().sum());
+        }
+        float norm = (float) Math.sqrt(squaredNorm.getFloat());
+
+        // 3. J·v by central differences: two forward passes at θ ± εv
+        NDArray jacobianTimesV;
+        if (norm > 0 && Float.isFinite(norm)) {
+            float epsilon = 0.01f / norm;
+            try (GradMode off = GradMode.disabled()) {
+                NDArray plus = perSampleLoss(m, with(shifted(leaves, direction, epsilon), buffers), x, y, view,
+                        dropoutSeed);
+                NDArray minus = perSampleLoss(m, with(shifted(leaves, direction, -epsilon), buffers), x, y, view,
+                        dropoutSeed);
+                jacobianTimesV = plus.sub(minus).div(2 * epsilon);
+            }
+        } else {
+            jacobianTimesV = losses.zerosLike();
+        }
+
+        // 4. ∂L_meta/∂φ = Σ_i ∂w_i/∂φ · (−lr·(J·v)_i), then the weighting net's update
+        LeafGradients.zero(weighting);
+        try (GradientCollector collector = m.getEngine().newGradientCollector()) {
+            collector.backward(metaReweighting.weights(losses).mul(jacobianTimesV.mul(-learningRate)).sum());
+        }
+        try (GradMode off = GradMode.disabled()) {
+            metaReweighting.update();
+            LeafGradients.zero(weighting);
+        }
+        Engine.getInstance().setRandomSeed(dropoutSeed); // the real step's dropout as in the look-ahead
+    }
+
+    private NDArray perSampleLoss(NDManager m, Map<String, NDArray> values, NDArray x, NDArray y, TrainingView view,
+            int dropoutSeed) {
+        Engine.getInstance().setRandomSeed(dropoutSeed);
+        ParameterStore store = new SubstitutedParameters(m, values);
+        NDList features = block.features().forward(store, new NDList(x), true);
+        NDArray logits = block.classifier().forward(store, features, true).singletonOrThrow();
+        return objective.compute(logits, y, view).perSampleLoss();
+    }
+
+    private static Map<String, NDArray> with(Map<String, NDArray> trainable, Map<String, NDArray> buffers) {
+        Map<String, NDArray> all = new HashMap<>(buffers);
+        all.putAll(trainable);
+        return all;
+    }
+
+    private static Map<String, NDArray> shifted(Map<String, NDArray> leaves, Map<String, NDArray> direction,
+            float epsilon) {
+        Map<String, NDArray> out = new HashMap<>();
+        for (Map.Entry<String, NDArray> e : leaves.entrySet()) {
+            out.put(e.getKey(), e.getValue().stopGradient().add(direction.get(e.getKey()).mul(epsilon)));
+        }
+        return out;
+    }
+
+    /**
+     * Returns leaf arrays that share the storage of the trainable weights (PyTorch's {@code
+     * w.detach().requires_grad_()}), so the look-ahead's gradients land on them and not on the
+     * weights' own. They are made once, at the first look-ahead (after a checkpoint was restored).
+     */
+    private Map<String, NDArray> lookAheadLeaves() {
+        if (lookAheadLeaves == null) {
+            Map<String, NDArray> leaves = new HashMap<>();
+            for (Parameter parameter : trainable) {
+                NDArray leaf = parameter.getArray().stopGradient();
+                NDScope.unregister(leaf);
+                leaf.attach(manager);
+                leaf.setRequiresGradient(true);
+                leaves.put(parameter.getId(), leaf);
+            }
+            lookAheadLeaves = leaves;
+        }
+        return lookAheadLeaves;
+    }
+
+    /** A parameter store that hands out given arrays (by parameter id) instead of the parameters'. */
+    private static final class SubstitutedParameters extends ParameterStore {
+
+        private final Map<String, NDArray> values;
+
+        SubstitutedParameters(NDManager manager, Map<String, NDArray> values) {
+            super(manager, false);
+            this.values = values;
+        }
+
+        @Override
+        public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            NDArray value = parameter == null ? null : values.get(parameter.getId()); // null: an absent bias
+            return value != null ? value : super.getValue(parameter, device, training);
         }
     }
 }

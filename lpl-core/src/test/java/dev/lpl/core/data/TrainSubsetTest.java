@@ -90,4 +90,29 @@ class TrainSubsetTest {
         assertThatThrownBy(() -> TrainSubset.of(dataset(), none, temp.resolve("absent.txt"), 1))
                 .hasMessageStartingWith("data.long-tail.indices-file " + temp.resolve("absent.txt") + " does not exist");
     }
+
+    @Test
+    void theMetaSetIsCarvedOutBeforeLongTailSampling() throws Exception {
+        LongTail tail = new LongTail(LongTail.Profile.EXPONENTIAL, 10);
+        TrainSubset withMeta = TrainSubset.of(dataset(), tail, null, 7, 5);
+        int[] meta = withMeta.metaIndices();
+        assertThat(meta).hasSize(20);
+        assertThat(withMeta.meta().classCounts(4)).containsExactly(5, 5, 5, 5);
+        java.util.Set<Integer> kept = IntStream.of(withMeta.kept()).boxed().collect(Collectors.toSet());
+        assertThat(IntStream.of(meta).boxed().toList()).doesNotContainAnyElementsOf(kept);
+        // the long tail is drawn from the 95 remaining images per class: 95, 95·10^(-1/3), ...
+        assertThat(withMeta.dataset().train().classCounts(4)).containsExactly(95, 44, 20, 9);
+        assertThat(withMeta.info()).containsEntry("meta_per_class", 5)
+                .containsEntry("meta_indices_sha256", Hashes.sha256(meta));
+        assertThat(TrainSubset.of(dataset(), tail, null, 7, 5).metaIndices()).containsExactly(meta);
+        assertThat(TrainSubset.of(dataset(), tail, null, 8, 5).metaIndices()).isNotEqualTo(meta);
+
+        assertThatThrownBy(() -> TrainSubset.of(dataset(), tail, null, 7, 100))
+                .isInstanceOf(LplException.class)
+                .hasMessageContaining("class 0 (a) has 100 training images, too few to give 100 to the meta set");
+        Path file = temp.resolve("with-meta.txt");
+        Files.writeString(file, meta[0] + "\n");
+        assertThatThrownBy(() -> TrainSubset.of(dataset(), tail, file, 7, 5))
+                .isInstanceOf(LplException.class).hasMessageContaining("which the method's meta set takes");
+    }
 }
