@@ -56,7 +56,7 @@ class ExperimentPresetsTest {
                     .toList();
         }
         assertThat(PRESETS.all()).extracting(ExperimentPresets.Preset::name).containsExactlyElementsOf(files);
-        assertThat(files).hasSize(36);
+        assertThat(files).hasSize(86);
         for (ExperimentPresets.Preset p : PRESETS.all()) {
             assertThat(p.name()).matches("cifar(10|100)-[a-z0-9-]+");
             assertThat(p.description()).as(p.name()).startsWith("CIFAR-").doesNotContain("\n");
@@ -85,20 +85,23 @@ class ExperimentPresetsTest {
             assertThat(schedule.factor(0, 0, root.getInt("training.epochs"))).isPositive();
             int classes = dataset.equals("cifar10") ? 10 : 100;
             String model = root.getString("model.type");
-            String key = config.config().getConfig("model").root().render(ConfigRenderOptions.concise()) + classes;
+            HeadType head = lpl.runFactory().head(root);
+            String key = config.config().getConfig("model").root().render(ConfigRenderOptions.concise()) + head
+                    + classes;
             long count = counted.computeIfAbsent(key, k -> {
                 try (NDManager manager = engine.newBaseManager()) {
                     ClassifierBlock block = lpl.runFactory().model(root, 3, 32, 32, classes, manager);
                     return block.trainableParameterCount();
                 }
             });
-            assertThat(count).as(preset.name()).isEqualTo(expectedCount(model, root.getString("model.head"), classes));
+            assertThat(count).as(preset.name()).isEqualTo(expectedCount(model, head, classes));
         }
-        // resnet32 linear and cosine, resnet110, wrn-28-10, each for 10 and 100 classes
-        assertThat(counted).hasSize(8);
+        // for 10 and 100 classes: resnet32 linear, cosine, with dropout; resnet110 linear, bias-free linear,
+        // with dropout; wrn-28-10 linear, bias-free linear
+        assertThat(counted).hasSize(16);
     }
 
-    private static long expectedCount(String model, String head, int classes) {
+    private static long expectedCount(String model, HeadType head, int classes) {
         long linear = switch (model + "/" + classes) {
             case "resnet32/10" -> 464_154L;
             case "resnet32/100" -> 470_004L;
@@ -108,7 +111,8 @@ class ExperimentPresetsTest {
             case "wrn-28-10/100" -> 36_536_884L;
             default -> throw new AssertionError(model + "/" + classes);
         };
-        return head.equals("cosine") ? linear - classes : linear;
+        // the cosine and the bias-free linear heads have no bias: C parameters fewer
+        return head == HeadType.LINEAR ? linear : linear - classes;
     }
 
     private static LearningRateSchedule schedule(Settings root) {
@@ -196,6 +200,34 @@ class ExperimentPresetsTest {
         assertThat(w.factor(119, 0, 240)).isCloseTo(0.04, within(1e-12));
         assertThat(w.factor(159, 0, 240)).isCloseTo(0.008, within(1e-12));
         assertThat(w.factor(239, 0, 240)).isCloseTo(0.0016, within(1e-12));
+    }
+
+    @Test
+    void theOtherBaselinesFollowTheirOwnRecipes() {
+        Config mwn = load("cifar100-lt-r10-meta-weight-net").config();
+        assertThat(mwn.getString("method.type")).isEqualTo("meta-weight-net");
+        assertThat(mwn.getInt("training.epochs")).isEqualTo(100);
+        assertThat(mwn.getInt("data.batch-size")).isEqualTo(100);
+        assertThat(mwn.getDouble("optimizer.sgd.weight-decay")).isEqualTo(5e-4);
+        assertThat(mwn.getBoolean("optimizer.sgd.nesterov")).isTrue();
+        assertThat(mwn.getIntList("schedule.multi-step.milestones")).containsExactly(80, 90);
+        assertThat(mwn.getDouble("data.long-tail.ratio")).isEqualTo(10.0);
+        assertThat(mwn.getInt("method.meta-weight-net.meta-per-class")).isEqualTo(10);
+
+        Config dropout = load("cifar10-resnet110-isda-dropout").config();
+        assertThat(dropout.getString("method.type")).isEqualTo("isda");
+        assertThat(dropout.getDouble("model.resnet110.dropout")).isEqualTo(0.3);
+        assertThat(load("cifar100-lt-r100-isda-dropout").config().getDouble("model.resnet32.dropout")).isEqualTo(0.3);
+
+        assertThat(load("cifar100-resnet110-disturb-label").config().getDouble("method.disturb-label.alpha"))
+                .isEqualTo(0.1);
+        assertThat(load("cifar10-resnet110-disturb-label").config().getDouble("method.disturb-label.alpha"))
+                .isEqualTo(0.05);
+        assertThat(lpl.runFactory().head(load("cifar10-wrn-28-10-lsoftmax").settings()))
+                .isEqualTo(HeadType.LINEAR_NO_BIAS);
+        assertThat(load("cifar10-lt-r100-cb-finetune").config().getDouble("training.finetune.start")).isEqualTo(0.9);
+        assertThat(load("cifar10-lt-r100-ldam").config().getString("method.preset")).isEqualTo("ldam-cosine");
+        assertThat(load("cifar100-resnet110-lq").config().getString("method.loss.type")).isEqualTo("lq");
     }
 
     @Test
