@@ -113,6 +113,100 @@ class LossCommandTest {
         }
     }
 
+    private static float[] gaussian(SplittableRandom random, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return out;
+    }
+
+    @Test
+    void lsoftmaxAndCenterTakeTheFeaturesAndWeightsGiven() throws Exception {
+        int d = 3;
+        SplittableRandom random = new SplittableRandom(4);
+        float[] f = gaussian(random, B * d);
+        float[] w = gaussian(random, C * d);
+        float[] u = new float[B * C]; // u = f Wᵀ, as a bias-free head computes it
+        for (int i = 0; i < B; i++) {
+            for (int j = 0; j < C; j++) {
+                for (int k = 0; k < d; k++) {
+                    u[i * C + j] += f[i * d + k] * w[j * d + k];
+                }
+            }
+        }
+        Npy.writeFloats(dir.resolve("u.npy"), u, B, C);
+        Npy.writeFloats(dir.resolve("f.npy"), f, B, d);
+        Npy.writeFloats(dir.resolve("w.npy"), w, C, d);
+        Path out = dir.resolve("ls.npz");
+        var r = CommandLineTest.lpl("loss", "--method", "lsoftmax", "--set", "method.lsoftmax.base=0",
+                "--logits", dir.resolve("u.npy").toString(), "--labels", dir.resolve("y.npy").toString(),
+                "--class-counts", dir.resolve("n.npy").toString(), "--features", dir.resolve("f.npy").toString(),
+                "--weights", dir.resolve("w.npy").toString(), "--iteration", "1000", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] perturbed = readOut(manager, out).get("logits").toFloatArray();
+            for (int i = 0; i < B; i++) {
+                int y = (int) labels[i];
+                double wn = 0;
+                double fn = 0;
+                for (int k = 0; k < d; k++) {
+                    wn += w[y * d + k] * w[y * d + k];
+                    fn += f[i * d + k] * f[i * d + k];
+                }
+                double norms = Math.sqrt(wn) * Math.sqrt(fn);
+                double theta = Math.acos(u[i * C + y] / norms);
+                int kk = (int) Math.floor(2 * theta / Math.PI);
+                double psi = (kk == 0 ? 1 : -1) * Math.cos(2 * theta) - 2 * kk;
+                for (int j = 0; j < C; j++) {
+                    double expected = j == y ? norms * psi : u[i * C + j]; // lambda = 0: the full margin
+                    assertThat((double) perturbed[i * C + j]).isCloseTo(expected, within(1e-4));
+                }
+            }
+        }
+
+        Path centers = dir.resolve("c.npz");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray c = manager.create(gaussian(random, C * d), new ai.djl.ndarray.types.Shape(C, d));
+            c.setName("centers");
+            try (var os = Files.newOutputStream(centers)) {
+                new NDList(c).encode(os, NDList.Encoding.NPZ);
+            }
+            float[] cv = c.toFloatArray();
+            Path centerOut = dir.resolve("center.npz");
+            var rc = CommandLineTest.lpl("loss", "--method", "center", "--set", "method.center.lambda=0.5",
+                    "--logits", dir.resolve("u.npy").toString(), "--labels", dir.resolve("y.npy").toString(),
+                    "--class-counts", dir.resolve("n.npy").toString(), "--features", dir.resolve("f.npy").toString(),
+                    "--state", centers.toString(), "--out", centerOut.toString());
+            assertThat(rc.code()).as(rc.err()).isZero();
+            double term = 0;
+            for (int i = 0; i < B; i++) {
+                for (int k = 0; k < d; k++) {
+                    double diff = f[i * d + k] - cv[(int) labels[i] * d + k];
+                    term += diff * diff;
+                }
+            }
+            double expected = crossEntropy(u, labels) + 0.5 / 2 * term / B;
+            assertThat((double) readOut(manager, centerOut).get("loss").getFloat()).isCloseTo(expected, within(1e-5));
+        }
+    }
+
+    @Test
+    void disturbLabelWritesTheTargetsItTookTheLossAgainst() throws Exception {
+        Path out = dir.resolve("dl.npz");
+        var r = CommandLineTest.lpl("loss", "--method", "disturb-label", "--set", "method.disturb-label.alpha=1",
+                "--logits", dir.resolve("l.npy").toString(), "--labels", dir.resolve("y.npy").toString(),
+                "--class-counts", dir.resolve("n.npy").toString(), "--step-seed", "3", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList list = readOut(manager, out);
+            long[] targets = list.get("targets").toLongArray();
+            assertThat(targets).isNotEqualTo(labels);
+            assertThat(list.get("logits").toFloatArray()).containsExactly(logits);
+            assertThat(list.get("loss").getFloat()).isCloseTo((float) crossEntropy(logits, targets), within(1e-5f));
+        }
+    }
+
     @Test
     void badInputsAreOneLineErrors() throws Exception {
         Npy.writeInts(dir.resolve("short.npy"), new int[] {0, 1});
