@@ -297,6 +297,11 @@ public final class RunFactory {
             String modelName = root.getString("model.type");
             registry.get(PluginKind.MODEL, modelName, "model.type");
             HeadType head = head(root, objective.perturbation(), methodName);
+            String weightingType = root.getString("method.weighting.type");
+            if (objective.perturbation() instanceof MetaReweighting && !weightingType.equals("none")) {
+                throw new LplException("method " + methodName + " learns its own per-sample weights, so"
+                        + " method.weighting.type = " + weightingType + " would be ignored; set it to none");
+            }
             Settings data = root.getSettings("data");
             String datasetName = data.getString("type");
             DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
@@ -403,7 +408,8 @@ public final class RunFactory {
         Shape imageShape = new Shape(train.channels(), train.height(), train.width());
         NDManager manager = engine.newBaseManager(device);
         manager.setName("lpl-model");
-        ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses, manager);
+        ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses,
+                manager);
 
         // 5. The loop and the run directory.
         RunMetrics metrics = new RunMetrics(name, methodName, dataset.classNames());

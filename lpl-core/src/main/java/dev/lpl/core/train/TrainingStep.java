@@ -169,7 +169,7 @@ public final class TrainingStep {
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDList features = block.features().forward(parameterStore, new NDList(x), true);
                 logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
-                TrainingView view = new TrainingView(classCounts, Math.min(epoch, epochs), epochs, m,
+                TrainingView view = new TrainingView(classCounts, epoch, epochs, m,
                         features.singletonOrThrow(), classifierWeight == null ? null : classifierWeight.getArray(),
                         iteration, stepSeed);
                 long start = System.nanoTime();
@@ -241,7 +241,7 @@ public final class TrainingStep {
                 buffers.put(parameter.getId(), parameter.getArray().duplicate());
             }
         }
-        TrainingView view = new TrainingView(classCounts, Math.min(epoch, epochs), epochs, m, null, null, iteration,
+        TrainingView view = new TrainingView(classCounts, epoch, epochs, m, null, null, iteration,
                 stepSeed);
 
         // 1. the batch's losses at θ and the virtual step's gradient Σ_i w_i ∇l_i (w constant)
