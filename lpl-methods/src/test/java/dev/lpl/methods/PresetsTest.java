@@ -28,7 +28,7 @@ class PresetsTest {
 
     private static final Set<String> EXPECTED = Set.of("ldam-drw", "ldam-cosine", "ce-drw", "cb-ce", "cb-focal",
             "focal-loss", "la-post-hoc", "lpl-fixed", "lpl-varied", "lpl-lt-cifar10", "lpl-lt-cifar100", "la+lpl",
-            "la+lpl-cifar100");
+            "la+lpl-cifar100", "lq", "cb-finetune");
 
     /** The presets of this module's own file (other modules on the test class path may add more). */
     private static Set<String> ownPresets() throws Exception {
@@ -124,7 +124,15 @@ class PresetsTest {
         assertThat(laLpl.getDouble("method.lpl.logit-adjustment")).isEqualTo(1.0);
         assertThat(laLpl.getInt("method.lpl.split.fixed-index.tau")).isEqualTo(3);
         assertThat(laLpl.getDouble("method.lpl.optimizer.pgd.alpha")).isEqualTo(0.2);
-        assertThat(laLpl.getString("model.head")).isEqualTo("linear");
+        assertThat(laLpl.getString("model.head")).isEqualTo("auto");
+
+        Config lq = Configured.config("method.type=lq").config();
+        assertThat(lq.getString("method.type")).isEqualTo("ce");
+        assertThat(lq.getString("method.loss.type")).isEqualTo("lq");
+        Config finetune = Configured.config("method.type=cb-finetune").config();
+        assertThat(finetune.getString("method.type")).isEqualTo("ce");
+        assertThat(finetune.getDouble("training.finetune.start")).isEqualTo(0.9);
+        assertThat(finetune.getDouble("training.finetune.learning-rate")).isEqualTo(0.001);
     }
 
     @Test

@@ -218,6 +218,11 @@ class ExperimentPresetsTest {
         assertThat(dropout.getString("method.type")).isEqualTo("isda");
         assertThat(dropout.getDouble("model.resnet110.dropout")).isEqualTo(0.3);
         assertThat(load("cifar100-lt-r100-isda-dropout").config().getDouble("model.resnet32.dropout")).isEqualTo(0.3);
+        Config preset = lpl.configLoader().load(null, List.of("method.type=isda+dropout")).config();
+        assertThat(preset.getString("method.type")).isEqualTo("isda");
+        assertThat(preset.getString("method.preset")).isEqualTo("isda+dropout");
+        assertThat(preset.getDouble("model.resnet110.dropout")).isEqualTo(0.3);
+        assertThat(preset.getDouble("model.se-resnet110.dropout")).isEqualTo(0.3);
 
         assertThat(load("cifar100-resnet110-disturb-label").config().getDouble("method.disturb-label.alpha"))
                 .isEqualTo(0.1);

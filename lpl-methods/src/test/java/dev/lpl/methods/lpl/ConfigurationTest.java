@@ -28,8 +28,9 @@ class ConfigurationTest {
         assertThat(plugins).hasAtLeastOneElementOfType(MethodsPlugin.class);
         MethodsPlugin plugin = new MethodsPlugin();
         assertThat(names(plugin.perturbations())).startsWith("ce", "lpl")
-                .contains("la", "balanced-softmax", "ldam").doesNotHaveDuplicates();
-        assertThat(names(plugin.losses())).containsExactly("focal");
+                .contains("la", "balanced-softmax", "ldam", "isda", "lsoftmax", "disturb-label", "center",
+                        "meta-weight-net").doesNotHaveDuplicates();
+        assertThat(names(plugin.losses())).containsExactly("focal", "lq");
         assertThat(names(plugin.weightings())).containsExactly("class-balanced", "deferred");
         assertThat(names(plugin.splitStrategies())).containsExactly("mean", "fixed-index", "all-positive");
         assertThat(names(plugin.boundStrategies())).containsExactly("fixed", "varied-balanced", "varied-longtail");
