@@ -13,12 +13,13 @@ import java.util.List;
  * <ol>
  *   <li>per-sample losses {@code l_i} of the batch; weights {@code w = }{@link #weights}{@code (l)}
  *       (a function of the detached losses, differentiable in the {@link #parameters});
- *   <li>a virtual SGD step of the network, {@code θ' = θ − lr·∇_θ Σ_i w_i l_i}, keeping the graph
- *       (second-order gradients);
- *   <li>the mean cross-entropy of the virtual network on a meta batch ({@link #metaBatchSize}
- *       images of the balanced meta set, {@link #metaPerClass} images per class taken out of the
- *       training set before long-tail sampling), back-propagated into the parameters only, and
- *       {@link #update} of the parameters;
+ *   <li>a virtual SGD step of the network, {@code θ' = θ − lr·∇_θ Σ_i w_i l_i};
+ *   <li>the mean cross-entropy {@code L_meta} of the virtual network on a meta batch ({@link
+ *       #metaBatchSize} images of the balanced meta set, {@link #metaPerClass} images per class
+ *       taken out of the training set before long-tail sampling), differentiated through the
+ *       virtual step into the parameters only ({@code ∂L_meta/∂φ = Σ_i ∂w_i/∂φ·(−lr·⟨∇L_meta(θ'),
+ *       ∇l_i(θ)⟩)}, the second-order term by central differences; see the core's {@code
+ *       TrainingStep}), and {@link #update} of the parameters;
  *   <li>the real step of the network on {@code Σ_i w_i l_i} with the updated, detached weights.
  * </ol>
  *
