@@ -196,24 +196,10 @@ public final class BatchLoader implements AutoCloseable {
 
     private int[] balancedOrder(int epoch) {
         if (byClass == null) {
-            int classes = 0;
-            for (int i = 0; i < set.size(); i++) {
-                classes = Math.max(classes, set.label(i) + 1);
-            }
-            int[] counts = new int[classes];
-            for (int i = 0; i < set.size(); i++) {
-                counts[set.label(i)]++;
-            }
-            int[][] lists = new int[classes][];
-            for (int c = 0; c < classes; c++) {
-                lists[c] = new int[counts[c]];
-            }
-            int[] filled = new int[classes];
-            for (int i = 0; i < set.size(); i++) {
-                int c = set.label(i);
-                lists[c][filled[c]++] = i;
-            }
-            byClass = java.util.Arrays.stream(lists).filter(l -> l.length > 0).toArray(int[][]::new);
+            int[] labels = set.labels();
+            int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
+            byClass = java.util.Arrays.stream(ClassIndices.of(labels, classes)).filter(l -> l.length > 0)
+                    .toArray(int[][]::new);
         }
         SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "balanced", epoch));
         int[] order = new int[set.size()];

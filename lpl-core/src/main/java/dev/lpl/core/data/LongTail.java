@@ -3,8 +3,7 @@ package dev.lpl.core.data;
 import static java.util.Objects.requireNonNull;
 
 import dev.lpl.api.LplException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -123,23 +122,17 @@ public final class LongTail {
             }
             return all;
         }
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < numClasses; c++) {
-            byClass.add(new ArrayList<>());
-        }
-        for (int i = 0; i < labels.length; i++) {
-            byClass.get(labels[i]).add(i);
-        }
-        long maxCount = byClass.stream().mapToLong(List::size).max().orElse(0);
+        int[][] byClass = ClassIndices.of(labels, numClasses);
+        long maxCount = Arrays.stream(byClass).mapToLong(c -> c.length).max().orElse(0);
         long[] target = targetCounts(numClasses, maxCount);
         SplittableRandom random = new SplittableRandom(seed);
         int total = 0;
         int[][] kept = new int[numClasses][];
         for (int c = 0; c < numClasses; c++) {
-            int[] idx = byClass.get(c).stream().mapToInt(Integer::intValue).toArray();
+            int[] idx = byClass[c].clone();
             shuffle(idx, random);
             int n = (int) Math.min(target[c], idx.length);
-            kept[c] = java.util.Arrays.copyOf(idx, n);
+            kept[c] = Arrays.copyOf(idx, n);
             total += n;
         }
         int[] out = new int[total];

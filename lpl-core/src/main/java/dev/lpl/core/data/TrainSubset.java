@@ -126,23 +126,13 @@ public record TrainSubset(
 
     private static int[] carveMeta(ImageDataset source, int perClass, long seed) {
         int numClasses = source.numClasses();
-        int[] labels = source.train().labels();
-        int[][] byClass = new int[numClasses][];
-        int[] counts = new int[numClasses];
-        for (int y : labels) {
-            counts[y]++;
-        }
+        int[][] byClass = ClassIndices.of(source.train().labels(), numClasses);
         for (int c = 0; c < numClasses; c++) {
-            if (counts[c] <= perClass) {
-                throw new LplException("class " + c + " (" + source.classNames().get(c) + ") has " + counts[c]
+            if (byClass[c].length <= perClass) {
+                throw new LplException("class " + c + " (" + source.classNames().get(c) + ") has " + byClass[c].length
                         + " training images, too few to give " + perClass + " to the meta set and keep some to train"
                         + " on; lower the method's meta-per-class");
             }
-            byClass[c] = new int[counts[c]];
-        }
-        int[] filled = new int[numClasses];
-        for (int i = 0; i < labels.length; i++) {
-            byClass[labels[i]][filled[labels[i]]++] = i;
         }
         SplittableRandom random = new SplittableRandom(seed);
         int[] meta = new int[numClasses * perClass];

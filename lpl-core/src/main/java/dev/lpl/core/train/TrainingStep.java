@@ -70,35 +70,8 @@ public final class TrainingStep {
      * @param classCounts the training count of every class
      * @param imageShape C×H×W
      * @param epochs the number of epochs of the run
-     */
-    public TrainingStep(
-            ClassifierBlock block,
-            NDManager manager,
-            ParameterStore parameterStore,
-            Device device,
-            MethodObjective objective,
-            WeightOptimizer optimizer,
-            long[] classCounts,
-            Shape imageShape,
-            int epochs) {
-        this(block, manager, parameterStore, device, objective, optimizer, classCounts, imageShape, epochs, null);
-    }
-
-    /**
-     * Creates the step for an initialised network, with the meta batches a {@link
-     * MetaReweighting} method (Meta-Weight-Net) learns its weights on.
-     *
-     * @param block the network, initialised on {@code manager}
-     * @param manager the model's manager
-     * @param parameterStore the parameter store of {@code block}
-     * @param device the device
-     * @param objective the method's objective
-     * @param optimizer the weight optimizer (its learning rate is set by the caller)
-     * @param classCounts the training count of every class
-     * @param imageShape C×H×W
-     * @param epochs the number of epochs of the run
-     * @param metaBatches the meta set's batches; required exactly when the method is a {@link
-     *     MetaReweighting}
+     * @param metaBatches the meta set's batches, which a {@link MetaReweighting} method
+     *     (Meta-Weight-Net) learns its weights on; null exactly when the method is none
      */
     public TrainingStep(
             ClassifierBlock block,
@@ -349,22 +322,5 @@ public final class TrainingStep {
             lookAheadLeaves = leaves;
         }
         return lookAheadLeaves;
-    }
-
-    /** A parameter store that hands out given arrays (by parameter id) instead of the parameters'. */
-    private static final class SubstitutedParameters extends ParameterStore {
-
-        private final Map<String, NDArray> values;
-
-        SubstitutedParameters(NDManager manager, Map<String, NDArray> values) {
-            super(manager, false);
-            this.values = values;
-        }
-
-        @Override
-        public NDArray getValue(Parameter parameter, Device device, boolean training) {
-            NDArray value = parameter == null ? null : values.get(parameter.getId()); // null: an absent bias
-            return value != null ? value : super.getValue(parameter, device, training);
-        }
     }
 }

@@ -105,23 +105,6 @@ class MetaLookAheadTest {
         }
     }
 
-    /** Hands out given arrays instead of the parameters'. */
-    private static final class Substituted extends ParameterStore {
-
-        private final Map<String, NDArray> values;
-
-        Substituted(NDManager manager, Map<String, NDArray> values) {
-            super(manager, false);
-            this.values = values;
-        }
-
-        @Override
-        public NDArray getValue(Parameter parameter, Device device, boolean training) {
-            NDArray value = parameter == null ? null : values.get(parameter.getId());
-            return value != null ? value : super.getValue(parameter, device, training);
-        }
-    }
-
     private static NDArray logits(ClassifierBlock block, ParameterStore store, NDArray x) {
         NDList features = block.features().forward(store, new NDList(x), true);
         return block.classifier().forward(store, features, true).singletonOrThrow();
@@ -196,7 +179,8 @@ class MetaLookAheadTest {
             a.setRequiresGradient(true);
             b.setRequiresGradient(true);
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
-                NDArray perSample = CrossEntropyLoss.INSTANCE.perSample(logits(block, new Substituted(m, leaves), x), y);
+                NDArray perSample = CrossEntropyLoss.INSTANCE.perSample(
+                        logits(block, new SubstitutedParameters(m, leaves), x), y);
                 NDArray weighted = RecordingWeighting.weightsOf(perSample.stopGradient(), a, b).mul(perSample).sum();
                 JniUtils.backward((PtNDArray) weighted, (PtNDArray) weighted.onesLike(), true, true);
                 Map<String, NDArray> ahead = new HashMap<>();
@@ -207,7 +191,8 @@ class MetaLookAheadTest {
                 }
                 JniUtils.zeroGrad((PtNDArray) a);
                 JniUtils.zeroGrad((PtNDArray) b);
-                NDArray metaLoss = MethodObjective.crossEntropy(logits(block, new Substituted(m, ahead), metaX), metaY);
+                NDArray metaLoss = MethodObjective.crossEntropy(
+                        logits(block, new SubstitutedParameters(m, ahead), metaX), metaY);
                 JniUtils.backward((PtNDArray) metaLoss, (PtNDArray) metaLoss.onesLike(), false, false);
             }
             return new float[] {a.getGradient().getFloat(), b.getGradient().getFloat()};
