@@ -411,6 +411,8 @@ public final class PreparedRun implements AutoCloseable {
         m.put("model", Map.of("name", description.model(), "trainable_parameters", description.parameters()));
         m.put("config_sources", config.sources());
         m.put("config", config.config().root().unwrapped());
+        // what a sweep compares before reusing this run (dev.lpl.core.config.ResultKeys)
+        m.put("result_fingerprint", dev.lpl.core.config.ResultKeys.of(config.config()).fingerprint());
         return m;
     }
 
