@@ -13,7 +13,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Training progress on the console: a progress bar per epoch (with rate and ETA, via the
  * progressbar library) on a terminal, and one summary line per epoch in every mode but {@code
- * none}.
+ * none}: epoch k/N, training loss, test accuracy, balanced accuracy, many/medium/few-shot
+ * accuracy, learning rate, the epoch's time and the estimated time to the end of the run (the mean
+ * epoch time of this process times the epochs left). The line is what a sweep task's log shows
+ * ({@code lpl sweep} runs its tasks with {@code --progress lines}).
  */
 final class ConsoleProgress implements TrainingProgress {
 
@@ -22,6 +25,8 @@ final class ConsoleProgress implements TrainingProgress {
     private final PrintWriter out;
     private ProgressBar current;
     private long epochStart;
+    private double secondsSoFar;
+    private int epochsSoFar;
 
     private ConsoleProgress(boolean bar, boolean lines, PrintWriter out) {
         this.bar = bar;
@@ -80,13 +85,40 @@ final class ConsoleProgress implements TrainingProgress {
             current = null;
         }
         if (lines) {
-            out.printf(Locale.ROOT,
-                    "epoch %3d/%d  loss %.4f  acc %s  bal-acc %s  many %s  med %s  few %s  lr %.4g  %.1fs%n",
-                    r.epoch() + 1, r.epochs(), r.trainLoss(), ResultTables.percent(r.testAccuracy()),
-                    ResultTables.percent(r.balancedAccuracy()), ResultTables.percent(r.manyShotAccuracy()),
-                    ResultTables.percent(r.mediumShotAccuracy()), ResultTables.percent(r.fewShotAccuracy()),
-                    r.learningRate(), (System.nanoTime() - epochStart) / 1e9);
+            out.println(line(r, (System.nanoTime() - epochStart) / 1e9));
             out.flush();
         }
+    }
+
+    /**
+     * Formats one epoch's line and counts the epoch for the ETA.
+     *
+     * @param r the epoch's result
+     * @param seconds the epoch's wall time as seen here
+     * @return the line, e.g. {@code epoch   3/10  loss 1.2345 ... lr 0.1  12.3s  ETA 1m26s}
+     */
+    String line(EpochResult r, double seconds) {
+        secondsSoFar += r.seconds() > 0 ? r.seconds() : seconds;
+        epochsSoFar++;
+        int left = r.epochs() - (r.epoch() + 1);
+        String eta = left > 0 ? "  ETA " + duration(secondsSoFar / epochsSoFar * left) : "";
+        return String.format(Locale.ROOT,
+                "epoch %3d/%d  loss %.4f  acc %s  bal-acc %s  many %s  med %s  few %s  lr %.4g  %.1fs%s",
+                r.epoch() + 1, r.epochs(), r.trainLoss(), ResultTables.percent(r.testAccuracy()),
+                ResultTables.percent(r.balancedAccuracy()), ResultTables.percent(r.manyShotAccuracy()),
+                ResultTables.percent(r.mediumShotAccuracy()), ResultTables.percent(r.fewShotAccuracy()),
+                r.learningRate(), seconds, eta);
+    }
+
+    /** A duration for a person: {@code 42s}, {@code 12m05s}, {@code 3h04m}. */
+    static String duration(double seconds) {
+        long s = Math.round(Math.max(0, seconds));
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 }
