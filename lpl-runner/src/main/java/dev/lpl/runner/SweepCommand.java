@@ -2,11 +2,14 @@ package dev.lpl.runner;
 
 import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
+import dev.lpl.core.config.ResultKeys;
+import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.run.Json;
 import dev.lpl.runner.compare.ComparisonTable;
 import dev.lpl.runner.compare.GroupKey;
 import dev.lpl.runner.report.RunDirectoryReader;
 import dev.lpl.runner.report.RunResults;
+import dev.lpl.runner.sweep.CellCheck;
 import dev.lpl.runner.sweep.LocalExecutor;
 import dev.lpl.runner.sweep.RunState;
 import dev.lpl.runner.sweep.Slurm;
@@ -20,9 +23,12 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -35,12 +41,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "sweep", mixinStandardHelpOptions = true, description = {
     "Run a grid of trainings (e.g. methods x seeds x ratios) as separate lpl processes, N at a time,",
     "then print the comparison table (also written to OUTPUT_ROOT/comparison.md and .csv).",
-    "Running the same command again skips completed runs and resumes interrupted ones.",
+    "Running the same command again skips completed runs and resumes interrupted ones, after checking",
+    "that their configuration is still the sweep's (a changed one is refused; see --rerun-changed).",
     "--executor slurm submits the grid as one Slurm job array instead (see --status)."})
 final class SweepCommand implements Callable<Integer> {
 
     /** Exit status when some runs did not complete. */
     static final int INCOMPLETE = 4;
+
+    /** The {@code --progress} of every task: one line per epoch in its log. */
+    static final String TASK_PROGRESS = "lines";
 
     @ParentCommand
     LplCommand parent;
@@ -88,6 +98,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "Start failed runs again from scratch (their directory is kept, renamed).")
     boolean retryFailed;
 
+    @Option(names = "--rerun-changed", description = {
+        "Run again the cells whose existing run has another configuration than the sweep's now",
+        "(their old run is moved to OUTPUT_ROOT/.replaced/NAME-TIMESTAMP, never deleted)."})
+    boolean rerunChanged;
+
     @Option(names = "--dry-run", description = "Check every run's configuration and print the plan; start nothing.")
     boolean dryRun;
 
@@ -127,34 +142,66 @@ final class SweepCommand implements Callable<Integer> {
         List<SweepRun> runs = slurm ? sweep.runs().stream().map(r -> new SweepRun(r.name(), r.overrides(),
                 r.directory().toAbsolutePath().normalize())).toList() : sweep.runs();
         // Every configuration is checked before any process starts.
+        Map<String, ResultKeys> expected = new HashMap<>();
         for (SweepRun run : runs) {
             try {
-                lpl.runFactory().validate(lpl.configLoader().load(sweep.base(), arguments(sweep, run, threads)));
+                RunConfig config = lpl.configLoader().load(sweep.base(), arguments(sweep, run, threads));
+                lpl.runFactory().validate(config);
+                expected.put(run.name(), ResultKeys.of(config.config()));
             } catch (LplException e) {
                 throw new LplException("sweep run " + run.name() + ": " + e.getMessage(), e);
             }
         }
+        for (SweepRun run : runs) {
+            if (state(run.directory()).equals("other")) {
+                throw new LplException("sweep run directory " + run.directory() + " exists but is not an lpl"
+                        + " run; move it away or choose another sweep.output-root");
+            }
+        }
+        // ... and so is every existing run the sweep would reuse: skip as completed, resume, or retry.
+        Path root = slurm ? sweep.outputRoot().toAbsolutePath().normalize() : sweep.outputRoot();
+        List<CellCheck.Changed> changed = changedCells(runs, expected);
+        if (!changed.isEmpty() && !rerunChanged) {
+            throw new LplException(CellCheck.refusal(changed, root));
+        }
+        if (slurm && !changed.isEmpty() && !dryRun) {
+            stillQueued(root, changed);
+        }
+        List<String> moved = new ArrayList<>();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        for (CellCheck.Changed c : changed) {
+            if (dryRun) {
+                moved.add(c.run().name() + " (changed: " + c.keys() + "; its old run would be moved to "
+                        + root.resolve(CellCheck.REPLACED) + ")");
+            } else {
+                Path to = CellCheck.moveAside(c.run(), root, stamp);
+                moved.add(c.run().name() + " (changed: " + c.keys() + "; old run moved to " + to + ")");
+            }
+        }
+        Set<String> replaced = new HashSet<>();
+        changed.forEach(c -> replaced.add(c.run().name()));
         if (slurm) {
-            return slurm(sweep, runs, key, processes, threads, out, err);
+            return slurm(sweep, runs, key, processes, threads, out, err, expected, replaced, moved);
         }
         List<LocalExecutor.Task> tasks = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (SweepRun run : runs) {
-            String state = state(run.directory());
+            String state = replaced.contains(run.name()) ? "new" : state(run.directory());
             Path log = sweep.outputRoot().resolve("logs").resolve(run.name() + ".log");
             switch (state) {
                 case "completed" -> skipped.add(run.name() + " (completed)");
                 case "failed" -> {
                     if (retryFailed) {
-                        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-                        Files.move(run.directory(), run.directory().resolveSibling(run.name() + ".failed-" + stamp));
+                        if (!dryRun) {
+                            Files.move(run.directory(), run.directory().resolveSibling(run.name() + ".failed-" + stamp));
+                        }
                         tasks.add(new LocalExecutor.Task(run, trainArguments(sweep, run, threads), log));
                     } else {
                         skipped.add(run.name() + " (failed; --retry-failed starts it again)");
                     }
                 }
                 case "resumable" -> tasks.add(new LocalExecutor.Task(run,
-                        List.of("train", "--resume", run.directory().toString(), "--progress", "none"), log));
+                        List.of("train", "--resume", run.directory().toString(), "--progress", TASK_PROGRESS), log));
                 case "new" -> tasks.add(new LocalExecutor.Task(run, trainArguments(sweep, run, threads), log));
                 default -> throw new LplException("sweep run directory " + run.directory() + " exists but is not an lpl"
                         + " run; move it away or choose another sweep.output-root");
@@ -163,6 +210,7 @@ final class SweepCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "sweep %s: %d runs (%d to run, %d skipped), %d at a time, %d threads each, in %s%n",
                 file.getFileName(), runs.size(), tasks.size(), skipped.size(), processes, threads, sweep.outputRoot());
         skipped.forEach(s -> out.println("  skip " + s));
+        moved.forEach(s -> out.println("  rerun " + s));
         if (dryRun) {
             for (LocalExecutor.Task task : tasks) {
                 out.println("  lpl " + String.join(" ", task.arguments()));
@@ -186,17 +234,56 @@ final class SweepCommand implements Callable<Integer> {
                     });
         }
         boolean stopped = results.stream().anyMatch(r -> r.exitCode() == TrainCommand.STOPPED || r.exitCode() == -1);
-        return table(sweep, runs, key, out, err,
+        return table(sweep, runs, expected, key, out, err,
                 stopped ? "run the same command again to resume them" : "see their logs in " + sweep.outputRoot().resolve("logs"));
     }
 
+    /**
+     * The cells whose existing run would be reused (skipped as completed, resumed, or with
+     * --retry-failed started again) but has another configuration than the sweep's now.
+     */
+    private List<CellCheck.Changed> changedCells(List<SweepRun> runs, Map<String, ResultKeys> expected) {
+        List<CellCheck.Changed> changed = new ArrayList<>();
+        for (SweepRun run : runs) {
+            String state = state(run.directory());
+            if (state.equals("completed") || state.equals("resumable") || (state.equals("failed") && retryFailed)) {
+                CellCheck.Changed c = CellCheck.check(run, state, expected.get(run.name()));
+                if (c != null) {
+                    changed.add(c);
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** Refuses to move the run of a changed cell whose Slurm task (of an earlier invocation) is still queued. */
+    private static void stillQueued(Path root, List<CellCheck.Changed> changed) {
+        Map<String, String> queued = SlurmExecutor.stillQueued(Slurm.commands(), root,
+                changed.stream().map(c -> c.run().name()).toList());
+        if (!queued.isEmpty()) {
+            String ids = String.join(" ", queued.values());
+            throw new LplException("sweep cell" + (queued.size() > 1 ? "s " : " ") + String.join(", ", queued.keySet())
+                    + " changed but " + (queued.size() > 1 ? "their" : "its") + " Slurm task" + (queued.size() > 1 ? "s are" : " is")
+                    + " still queued or running (" + ids + "); cancel " + (queued.size() > 1 ? "them" : "it")
+                    + " with scancel " + ids + ", then run again with --rerun-changed");
+        }
+    }
+
     /** Prints and writes the comparison table; INCOMPLETE when some runs did not complete. */
-    private static int table(SweepSpec sweep, List<SweepRun> runs, GroupKey key, PrintWriter out, PrintWriter err,
-                             String hint) throws IOException {
+    private static int table(SweepSpec sweep, List<SweepRun> runs, Map<String, ResultKeys> expected, GroupKey key,
+                             PrintWriter out, PrintWriter err, String hint) throws IOException {
         List<RunResults> finished = new ArrayList<>();
         List<String> incomplete = new ArrayList<>();
         for (SweepRun run : runs) {
             if ("completed".equals(state(run.directory()))) {
+                // never a number of another configuration in the table, e.g. when the base file was
+                // edited while the sweep ran
+                CellCheck.Changed c = CellCheck.check(run, "completed", expected.get(run.name()));
+                if (c != null) {
+                    incomplete.add(run.name() + " (completed with another configuration: " + c.keys()
+                            + "; run the same command again)");
+                    continue;
+                }
                 finished.add(RunDirectoryReader.readSummary(run.directory()));
             } else {
                 incomplete.add(run.name() + " (" + state(run.directory()) + ")");
@@ -220,19 +307,29 @@ final class SweepCommand implements Callable<Integer> {
 
     /** --executor slurm: one job array, tracked until every task has left the queue. */
     private int slurm(SweepSpec sweep, List<SweepRun> runs, GroupKey key, int maxParallelRuns, int threads,
-                      PrintWriter out, PrintWriter err) throws IOException {
+                      PrintWriter out, PrintWriter err, Map<String, ResultKeys> expected, Set<String> replaced,
+                      List<String> moved) throws IOException {
         Path root = sweep.outputRoot().toAbsolutePath().normalize();
         List<LocalExecutor.Task> all = new ArrayList<>();
-        java.util.Set<String> toRun = new java.util.LinkedHashSet<>();
+        Set<String> toRun = new java.util.LinkedHashSet<>();
         List<String> skipped = new ArrayList<>();
+        // What each array task may resume: the run its directory holds now (checked above), else
+        // the run it starts; the batch script resumes no directory with another fingerprint.
+        Map<String, String> fingerprints = new HashMap<>();
         for (SweepRun run : runs) {
             all.add(new LocalExecutor.Task(run, trainArguments(sweep, run, threads), root.resolve("logs")));
-            switch (state(run.directory())) {
+            String state = replaced.contains(run.name()) ? "new" : state(run.directory());
+            String recorded = state.equals("resumable") ? CellCheck.recordedFingerprint(run.directory()) : "";
+            fingerprints.put(run.name(), recorded.isEmpty() ? expected.get(run.name()).fingerprint() : recorded);
+            switch (state) {
                 case "completed" -> skipped.add(run.name() + " (completed)");
                 case "failed" -> {
                     if (retryFailed) {
-                        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-                        Files.move(run.directory(), run.directory().resolveSibling(run.name() + ".failed-" + stamp));
+                        if (!dryRun) {
+                            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
+                                    Locale.ROOT));
+                            Files.move(run.directory(), run.directory().resolveSibling(run.name() + ".failed-" + stamp));
+                        }
                         toRun.add(run.name());
                     } else {
                         skipped.add(run.name() + " (failed; --retry-failed starts it again)");
@@ -251,8 +348,9 @@ final class SweepCommand implements Callable<Integer> {
                         + " each, in %s%n", file.getFileName(), runs.size(), toRun.size(), skipped.size(), maxParallelRuns,
                 threads, root);
         skipped.forEach(s -> out.println("  skip " + s));
+        moved.forEach(s -> out.println("  rerun " + s));
         if (dryRun) {
-            executor.write(all);
+            executor.write(all, fingerprints);
             out.println("  batch script " + executor.script() + ", tasks " + executor.taskList());
             if (!toRun.isEmpty()) {
                 out.println("  would submit: sbatch --parsable --array=" + SlurmExecutor.ranges(runs.stream()
@@ -266,7 +364,7 @@ final class SweepCommand implements Callable<Integer> {
         AtomicInteger done = new AtomicInteger();
         List<SlurmExecutor.Result> results;
         try (StopSignals stop = StopSignals.install(err)) {
-            results = executor.run(all, toRun, stop::requested, line -> {
+            results = executor.run(all, toRun, fingerprints, stop::requested, line -> {
                 out.println(line);
                 out.flush();
             }, r -> {
@@ -277,7 +375,7 @@ final class SweepCommand implements Callable<Integer> {
             });
         }
         boolean queued = results.stream().anyMatch(r -> r.outcome().equals("still queued"));
-        return table(sweep, runs, key, out, err, queued
+        return table(sweep, runs, expected, key, out, err, queued
                 ? "their jobs are still queued or running: run the same command again to keep tracking them, or"
                         + " lpl sweep --status " + root
                 : "see their logs in " + root.resolve("logs") + "; run the same command again to resubmit them");
@@ -299,7 +397,7 @@ final class SweepCommand implements Callable<Integer> {
         for (String set : arguments(sweep, run, threads)) {
             args.addAll(List.of("--set", set));
         }
-        args.addAll(List.of("--out", run.directory().toString(), "--progress", "none"));
+        args.addAll(List.of("--out", run.directory().toString(), "--progress", TASK_PROGRESS));
         return args;
     }
 

@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
  * {@code OUTPUT_ROOT/slurm/tasks.txt} (line {@code i+1}: the {@code lpl train} arguments of array
  * task {@code i}, shell-quoted). At run time, the script starts the task with
  * {@code train --resume RUN_DIR} when its run directory already holds a run (a preempted, cancelled
- * or failed attempt), else with the fresh arguments. It submits the runs that are to run with
+ * or failed attempt), else with the fresh arguments; it refuses to resume a run whose
+ * {@code result_fingerprint} is not the one line {@code i+1} of {@code OUTPUT_ROOT/slurm/fingerprints.txt}
+ * names (a run of another configuration: {@code lpl sweep} checks every cell before it submits, this
+ * guards what happens after). It submits the runs that are to run with
  * {@code sbatch --array=INDICES%K}, polls {@code squeue} until they have left the queue, and
  * resubmits a task that left without a completed run (again as an array, of just those indices)
  * at most {@code maxRetries} times. A run whose {@code summary.json} says {@code failed} (a NaN
@@ -148,21 +151,48 @@ public final class SlurmExecutor {
     }
 
     /**
-     * Writes the batch script and the task list of every run of the grid (array index = position in
-     * the grid, so the indices stay the same when the command is run again).
+     * The fingerprints that the array tasks may resume.
+     *
+     * @return {@code OUTPUT_ROOT/slurm/fingerprints.txt}
+     */
+    public Path fingerprintList() {
+        return outputRoot.resolve("slurm").resolve("fingerprints.txt");
+    }
+
+    /**
+     * Writes the batch script and the task list of every run of the grid, without fingerprints
+     * (the tasks resume any run they find).
      *
      * @param tasks every run of the grid, in order, with its fresh {@code lpl train} arguments
      *     (absolute {@code --out})
      */
     public void write(List<LocalExecutor.Task> tasks) {
+        write(tasks, Map.of());
+    }
+
+    /**
+     * Writes the batch script, the task list and the fingerprint list of every run of the grid
+     * (array index = position in the grid, so the indices stay the same when the command is run
+     * again).
+     *
+     * @param tasks every run of the grid, in order, with its fresh {@code lpl train} arguments
+     *     (absolute {@code --out})
+     * @param fingerprints by run name: the {@code result_fingerprint} a task may resume (the run the
+     *     sweep checked, or the one the task starts); a task without one resumes any run
+     */
+    public void write(List<LocalExecutor.Task> tasks, Map<String, String> fingerprints) {
+        requireNonNull(fingerprints, "fingerprints is null");
         StringBuilder lines = new StringBuilder();
+        StringBuilder prints = new StringBuilder();
         for (LocalExecutor.Task task : tasks) {
             lines.append(quote(task.arguments())).append('\n');
+            prints.append(fingerprints.getOrDefault(task.run().name(), "")).append('\n');
         }
         try {
             Files.createDirectories(script().getParent());
             Files.createDirectories(outputRoot.resolve("logs"));
             Files.writeString(taskList(), lines.toString());
+            Files.writeString(fingerprintList(), prints.toString());
             Files.writeString(script(), scriptText(tasks.size()));
             script().toFile().setExecutable(true);
         } catch (IOException e) {
@@ -199,8 +229,21 @@ public final class SlurmExecutor {
         s.append("eval \"set -- $line\"\n");
         s.append("dir=; prev=\n");
         s.append("for a in \"$@\"; do [ \"$prev\" = --out ] && dir=$a; prev=$a; done\n");
-        s.append("# A run directory that already holds a run (a preempted, cancelled or failed attempt) is resumed.\n");
-        s.append("if [ -f \"$dir/resolved.conf\" ]; then set -- train --resume \"$dir\" --progress none; fi\n");
+        s.append("# A run directory that already holds a run (a preempted, cancelled or failed attempt) is resumed,\n");
+        s.append("# unless it ran another configuration than the sweep's (its manifest's result_fingerprint).\n");
+        s.append("if [ -f \"$dir/resolved.conf\" ]; then\n");
+        s.append("  want=$(sed -n \"$((i + 1))p\" ").append(quote(fingerprintList().toString()))
+                .append(" 2>/dev/null || true)\n");
+        s.append("  have=$(sed -n 's/.*\"result_fingerprint\" *: *\"\\([0-9a-f]*\\)\".*/\\1/p' \"$dir/manifest.json\""
+                + " 2>/dev/null || true)\n");
+        s.append("  if [ -n \"$want\" ] && [ -n \"$have\" ] && [ \"$want\" != \"$have\" ]; then\n");
+        s.append("    echo \"lpl sweep task $i: $dir holds a run of another configuration (result_fingerprint $have,")
+                .append(" the sweep expects $want); not resuming it: run lpl sweep -c again, it names the changed")
+                .append(" keys\" >&2\n");
+        s.append("    exit 2\n");
+        s.append("  fi\n");
+        s.append("  set -- train --resume \"$dir\" --progress lines\n");
+        s.append("fi\n");
         s.append("echo \"lpl sweep task $i on $(hostname), job ${SLURM_ARRAY_JOB_ID:-?}_$i: lpl $*\"\n");
         s.append("exec ").append(quote(launcher)).append(" \"$@\"\n");
         return s.toString();
@@ -219,8 +262,28 @@ public final class SlurmExecutor {
      */
     public List<Result> run(List<LocalExecutor.Task> all, Set<String> toRun, BooleanSupplier stopRequested,
                             Consumer<String> log, Consumer<Result> finished) {
-        write(all);
+        return run(all, toRun, Map.of(), stopRequested, log, finished);
+    }
+
+    /**
+     * Submits the runs to run, tracks them until they have left the queue and resubmits the ones
+     * that did not complete; a task is neither resumed nor resubmitted onto a run whose
+     * {@code result_fingerprint} differs from the one given.
+     *
+     * @param all every run of the grid, in order (the same list as given to {@link #write})
+     * @param toRun the names of the runs to run (the others are completed or failed)
+     * @param fingerprints by run name: the {@code result_fingerprint} its task may resume (see
+     *     {@link #write(List, Map)})
+     * @param stopRequested polled while waiting; when true, the tracking ends (the jobs keep running)
+     * @param log progress lines (submissions, resubmissions)
+     * @param finished called as each task ends
+     * @return the results of the runs to run, in grid order ({@code still queued} when stopped)
+     */
+    public List<Result> run(List<LocalExecutor.Task> all, Set<String> toRun, Map<String, String> fingerprints,
+                            BooleanSupplier stopRequested, Consumer<String> log, Consumer<Result> finished) {
+        write(all, fingerprints);
         SlurmState state = SlurmState.read(outputRoot);
+        fingerprints.forEach(state::expect);
         Map<String, Integer> index = new LinkedHashMap<>();
         Map<String, LocalExecutor.Task> byName = new HashMap<>();
         for (int i = 0; i < all.size(); i++) {
@@ -281,7 +344,17 @@ public final class SlurmExecutor {
                     }
                     String last = slurm.lastState(task.job(), task.index());
                     int retry = retries.getOrDefault(name, 0);
-                    if (retry < options.maxRetries()) {
+                    String want = fingerprints.getOrDefault(name, "");
+                    String have = CellCheck.recordedFingerprint(t.run().directory());
+                    if (!want.isEmpty() && !have.isEmpty() && !want.equals(have)) {
+                        // the batch script refused to resume it (or someone put another run there)
+                        tracked.remove(name);
+                        state.status(name, task.index(), "other config");
+                        Result r = new Result(t, false, "not resumed: " + t.run().directory() + " holds a run of"
+                                + " another configuration (last: " + last + ")", task.attempts());
+                        results.put(name, r);
+                        finished.accept(r);
+                    } else if (retry < options.maxRetries()) {
                         retries.put(name, retry + 1);
                         log.accept(String.format(Locale.ROOT, "  %s: %s left the queue (%s) without completing;"
                                 + " resubmitting with --resume (retry %d of %d)", name, task.slurmId(), last,
@@ -397,8 +470,12 @@ public final class SlurmExecutor {
                 }
             }
             Path dir = outputRoot.resolve(e.getKey());
+            String expected = state.expected(e.getKey());
+            String recorded = RunState.of(dir).equals("new") ? "" : CellCheck.recordedFingerprint(dir);
             if (status != null) {
                 status = status.toLowerCase(Locale.ROOT);
+            } else if (!expected.isEmpty() && !recorded.isEmpty() && !expected.equals(recorded)) {
+                status = "other config"; // its directory holds a run the sweep would not reuse
             } else {
                 String run = RunState.of(dir);
                 String summary = RunState.summaryStatus(dir);
@@ -427,6 +504,29 @@ public final class SlurmExecutor {
             s.append("(the queue could not be read: ").append(queueProblem).append(")").append(System.lineSeparator());
         }
         return s.toString();
+    }
+
+    /**
+     * The runs, among some, whose latest array task (in the sweep's {@code state.json}) is still
+     * queued or running.
+     *
+     * @param slurm the Slurm commands
+     * @param outputRoot the sweep's output root
+     * @param names the runs to look at
+     * @return run name to Slurm id ({@code JOB_INDEX}), in the order given; empty when none is queued
+     */
+    public static Map<String, String> stillQueued(Slurm slurm, Path outputRoot, List<String> names) {
+        SlurmState state = SlurmState.read(outputRoot.toAbsolutePath().normalize());
+        Map<String, Map<Integer, String>> queues = new HashMap<>();
+        Map<String, String> queued = new LinkedHashMap<>();
+        for (String name : names) {
+            SlurmState.Task task = state.task(name);
+            if (task != null && task.job() != null
+                    && queues.computeIfAbsent(task.job(), slurm::queued).containsKey(task.index())) {
+                queued.put(name, task.slurmId());
+            }
+        }
+        return queued;
     }
 
     /** Shell-quotes words (single quotes unless a word is plainly safe). */

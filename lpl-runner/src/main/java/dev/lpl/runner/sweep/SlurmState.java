@@ -22,11 +22,14 @@ import java.util.Map;
  *
  * <pre>
  * {"jobs": ["41", "47"],
- *  "tasks": {"method-ce_seed-1": {"index": 0, "attempts": 2, "job": "47", "status": "running"}, ...}}
+ *  "tasks": {"method-ce_seed-1": {"index": 0, "attempts": 2, "job": "47", "status": "running",
+ *                                  "fingerprint": "3f9c…"}, ...}}
  * </pre>
  *
  * <p>{@code job} is the array of the task's latest attempt (its Slurm id is {@code JOB_INDEX});
- * {@code attempts} counts every submission of the task, over all invocations.
+ * {@code attempts} counts every submission of the task, over all invocations; {@code fingerprint}
+ * is the {@code result_fingerprint} the sweep expects of the task's run (its {@code manifest.json}),
+ * so that {@code --status} can tell a run of another configuration apart.
  */
 public final class SlurmState {
 
@@ -52,10 +55,12 @@ public final class SlurmState {
 
     private final List<String> jobs;
     private final Map<String, Task> tasks;
+    private final Map<String, String> fingerprints;
 
-    private SlurmState(List<String> jobs, Map<String, Task> tasks) {
+    private SlurmState(List<String> jobs, Map<String, Task> tasks, Map<String, String> fingerprints) {
         this.jobs = jobs;
         this.tasks = tasks;
+        this.fingerprints = fingerprints;
     }
 
     /**
@@ -79,6 +84,7 @@ public final class SlurmState {
         Path file = file(outputRoot);
         List<String> jobs = new ArrayList<>();
         Map<String, Task> tasks = new LinkedHashMap<>();
+        Map<String, String> fingerprints = new LinkedHashMap<>();
         if (Files.isRegularFile(file)) {
             try {
                 JsonNode root = Json.mapper().readTree(file.toFile());
@@ -88,12 +94,15 @@ public final class SlurmState {
                     JsonNode t = e.getValue();
                     tasks.put(e.getKey(), new Task(t.path("index").asInt(), t.path("attempts").asInt(),
                             t.hasNonNull("job") ? t.get("job").asText() : null, t.path("status").asText("")));
+                    if (t.hasNonNull("fingerprint")) {
+                        fingerprints.put(e.getKey(), t.get("fingerprint").asText());
+                    }
                 }
             } catch (IOException e) {
                 throw new LplException(file + " is not a readable sweep state: " + e.getMessage(), e);
             }
         }
-        return new SlurmState(jobs, tasks);
+        return new SlurmState(jobs, tasks, fingerprints);
     }
 
     /**
@@ -161,6 +170,27 @@ public final class SlurmState {
     }
 
     /**
+     * Records the {@code result_fingerprint} the sweep expects of a task's run.
+     *
+     * @param name the run's name
+     * @param fingerprint the fingerprint (64 hex digits)
+     */
+    public void expect(String name, String fingerprint) {
+        fingerprints.put(java.util.Objects.requireNonNull(name, "name is null"),
+                java.util.Objects.requireNonNull(fingerprint, "fingerprint is null"));
+    }
+
+    /**
+     * The {@code result_fingerprint} the sweep expects of a task's run.
+     *
+     * @param name the run's name
+     * @return the fingerprint; empty when none was recorded (a sweep of an older lpl)
+     */
+    public String expected(String name) {
+        return fingerprints.getOrDefault(name, "");
+    }
+
+    /**
      * Writes the state (to a temporary file, then renamed over the old one).
      *
      * @param outputRoot the sweep's output root
@@ -177,6 +207,9 @@ public final class SlurmState {
             node.put("attempts", t.attempts());
             node.put("job", t.job());
             node.put("status", t.status());
+            if (fingerprints.containsKey(name)) {
+                node.put("fingerprint", fingerprints.get(name));
+            }
         });
         try {
             Files.createDirectories(file.getParent());

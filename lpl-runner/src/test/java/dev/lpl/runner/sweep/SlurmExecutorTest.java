@@ -142,18 +142,90 @@ class SlurmExecutorTest {
         assertThat(task(root, 1)).contains("lpl train --set method.type=la+lpl --set data.list=[1, 2] --set x=it's --out "
                 + root.resolve("b") + " --progress none");
         write(root.resolve("b"), "stopped");
-        assertThat(task(root, 1)).contains("lpl train --resume " + root.resolve("b") + " --progress none");
+        assertThat(task(root, 1)).contains("lpl train --resume " + root.resolve("b") + " --progress lines");
         assertThat(task(root, 0)).contains("lpl train --set");
     }
 
     private static String task(Path root, int index) throws Exception {
+        return task(root, index, 0);
+    }
+
+    private static String task(Path root, int index, int exitCode) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("slurm/sweep.sbatch").toString()).redirectErrorStream(true);
         pb.environment().put("SLURM_ARRAY_TASK_ID", String.valueOf(index));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(p.exitValue()).as(out).isEqualTo(exitCode);
         return out;
+    }
+
+    /** A run directory whose manifest records a result fingerprint, with a summary of that status. */
+    static void write(Path dir, String status, String fingerprint) {
+        write(dir, status);
+        try {
+            Files.writeString(dir.resolve("manifest.json"), "{\n  \"run\" : \"x\",\n  \"result_fingerprint\" : \""
+                    + fingerprint + "\",\n  \"config\" : { }\n}\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static final String OLD = "a".repeat(64);
+    private static final String NEW = "b".repeat(64);
+
+    @Test
+    void theScriptDoesNotResumeARunOfAnotherConfiguration(@TempDir Path root) throws Exception {
+        FakeSlurm slurm = new FakeSlurm();
+        List<LocalExecutor.Task> tasks = grid(root, slurm, "a", "b");
+        new SlurmExecutor(slurm, new SlurmExecutor.Options("t", null, 0, null, 1, 1, 2, Duration.ZERO),
+                List.of("echo", "lpl"), root).write(tasks, Map.of("a", OLD, "b", NEW));
+        assertThat(Files.readAllLines(root.resolve("slurm/fingerprints.txt"))).containsExactly(OLD, NEW);
+        write(root.resolve("a"), "stopped", OLD);
+        write(root.resolve("b"), "stopped", OLD);
+        assertThat(task(root, 0)).contains("lpl train --resume " + root.resolve("a") + " --progress lines");
+        assertThat(task(root, 1, 2)).contains("lpl sweep task 1: " + root.resolve("b")
+                + " holds a run of another configuration (result_fingerprint " + OLD + ", the sweep expects " + NEW
+                + "); not resuming it").doesNotContain("lpl train");
+    }
+
+    @Test
+    void aTaskWhoseDirectoryHoldsAnotherConfigurationIsNotResubmitted(@TempDir Path root) {
+        FakeSlurm slurm = new FakeSlurm();
+        List<LocalExecutor.Task> tasks = grid(root, slurm, "a", "b");
+        // b's directory ends up with a run of another configuration (e.g. the base file was edited
+        // and another invocation started it): the script refused to resume it
+        slurm.behaviour = (dir, attempt) -> {
+            if (dir.endsWith("b")) {
+                write(dir, "running", OLD);
+            } else {
+                write(dir, "completed", NEW);
+            }
+        };
+        List<SlurmExecutor.Result> results = executor(slurm, root, 2).run(tasks, names(tasks),
+                Map.of("a", NEW, "b", NEW), () -> false, l -> {}, r -> {});
+        assertThat(slurm.arrays).containsExactly("0-1%2");
+        assertThat(results.get(0).completed()).isTrue();
+        assertThat(results.get(1).completed()).isFalse();
+        assertThat(results.get(1).outcome()).startsWith("not resumed: " + root.resolve("b")
+                + " holds a run of another configuration");
+        SlurmState state = SlurmState.read(root);
+        assertThat(state.expected("b")).isEqualTo(NEW);
+        assertThat(state.task("b").status()).isEqualTo("other config");
+        assertThat(SlurmExecutor.status(slurm, root)).containsPattern("a\\s+completed\\s+1")
+                .containsPattern("b\\s+other config\\s+1");
+    }
+
+    @Test
+    void stillQueuedNamesTheTasksOfAnEarlierInvocationThatHaveNotLeftTheQueue(@TempDir Path root) {
+        FakeSlurm slurm = new FakeSlurm();
+        List<LocalExecutor.Task> tasks = grid(root, slurm, "a", "b", "c");
+        slurm.runs = false;
+        executor(slurm, root, 2).run(tasks, Set.of("a", "c"), () -> true, l -> {}, r -> {});
+        assertThat(SlurmExecutor.stillQueued(slurm, root, List.of("a", "b", "c")))
+                .containsExactly(Map.entry("a", "40_0"), Map.entry("c", "40_2"));
+        slurm.queue.get("40").remove(0);
+        assertThat(SlurmExecutor.stillQueued(slurm, root, List.of("a", "b"))).isEmpty();
     }
 
     @Test

@@ -2,11 +2,14 @@ package dev.lpl.runner.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lpl.core.run.Json;
 import dev.lpl.runner.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +95,92 @@ class SweepCommandTest {
     }
 
     @Test
+    @Tag("slow")
+    void aRunOfAnotherConfigurationIsNeverReusedAndRerunChangedRunsItAgain(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("base.conf");
+        Files.writeString(base, "training.epochs = 1\n");
+        Path file = dir.resolve("stale.conf");
+        Files.writeString(file, """
+                sweep {
+                  base = "base.conf"
+                  set {
+                    data.synthetic { train-per-class = 100, test-per-class = 10 }
+                    model.small-cnn.width = 16
+                  }
+                  grid { "method.type" = [ce], "run.seed" = [1] }
+                  output-root = "%s"
+                  threads-per-run = 1
+                }
+                """.formatted(dir.resolve("out")));
+        Path cell = dir.resolve("out/method-ce_seed-1");
+        Result first = lpl("sweep", "-c", file.toString());
+        assertThat(first.code()).as(first.out() + first.err()).isZero();
+        // the task's log has a line per epoch
+        assertThat(Files.readString(dir.resolve("out/logs/method-ce_seed-1.log")))
+                .containsPattern("(?m)^epoch +1/1  loss [0-9.]+  acc .* bal-acc .*s$");
+
+        Result unchanged = lpl("sweep", "-c", file.toString());
+        assertThat(unchanged.code()).as(unchanged.err()).isZero();
+        assertThat(unchanged.out()).contains("(0 to run, 1 skipped)").contains("skip method-ce_seed-1 (completed)");
+
+        // the base file changes: the completed cell is refused, nothing is touched
+        Files.writeString(base, "training.epochs = 2\n");
+        String summary = Files.readString(cell.resolve("summary.json"));
+        for (String executor : new String[] {"local", "slurm"}) {
+            Result refused = lpl("sweep", "-c", file.toString(), "--executor", executor);
+            assertThat(refused.code()).as(executor + ": " + refused.out() + refused.err()).isEqualTo(2);
+            assertThat(refused.err()).doesNotContain("\tat ");
+            assertThat(refused.err().lines().findFirst().orElse("")).isEqualTo("error: sweep cell method-ce_seed-1 ("
+                    + (executor.equals("slurm") ? cell.toAbsolutePath().normalize() : cell)
+                    + ") was completed with another configuration: training.epochs (1 → 2); rerun it with"
+                    + " --rerun-changed (the old run is moved to "
+                    + (executor.equals("slurm") ? dir.resolve("out").toAbsolutePath().normalize() : dir.resolve("out"))
+                    + "/.replaced/method-ce_seed-1-<timestamp>) or restore the old setting");
+        }
+        assertThat(Files.readString(cell.resolve("summary.json"))).isEqualTo(summary);
+        assertThat(dir.resolve("out/.replaced")).doesNotExist();
+        assertThat(dir.resolve("out/slurm")).doesNotExist();
+
+        // an interrupted cell of another configuration is refused too, not resumed
+        Files.writeString(cell.resolve("summary.json"), summary.replace("\"completed\"", "\"stopped\""));
+        Result interrupted = lpl("sweep", "-c", file.toString());
+        assertThat(interrupted.code()).isEqualTo(2);
+        assertThat(interrupted.err()).contains("was started (not finished; not resumed) with another configuration:"
+                + " training.epochs (1 → 2)");
+        assertThat(Files.readAllLines(cell.resolve("metrics.jsonl"))).hasSize(1);
+        Files.writeString(cell.resolve("summary.json"), summary);
+
+        Result dry = lpl("sweep", "-c", file.toString(), "--rerun-changed", "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("(1 to run, 0 skipped)")
+                .contains("rerun method-ce_seed-1 (changed: training.epochs (1 → 2); its old run would be moved to");
+        assertThat(dir.resolve("out/.replaced")).doesNotExist();
+
+        Result rerun = lpl("sweep", "-c", file.toString(), "--rerun-changed");
+        assertThat(rerun.code()).as(rerun.out() + rerun.err()).isZero();
+        assertThat(rerun.out()).contains("rerun method-ce_seed-1 (changed: training.epochs (1 → 2); old run moved to "
+                + dir.resolve("out/.replaced/method-ce_seed-1-"));
+        List<Path> replaced;
+        try (var children = Files.list(dir.resolve("out/.replaced"))) {
+            replaced = children.toList();
+        }
+        assertThat(replaced).hasSize(1);
+        assertThat(Files.readString(replaced.get(0).resolve("summary.json"))).isEqualTo(summary);
+        assertThat(Files.readAllLines(cell.resolve("metrics.jsonl"))).hasSize(2);
+        double balanced = Json.mapper().readTree(cell.resolve("summary.json").toFile())
+                .at("/final/balanced_accuracy").asDouble();
+        assertThat(rerun.out()).contains(String.format(Locale.ROOT, "balanced accuracy %.2f%%", 100 * balanced));
+        // the table holds the 2-epoch run's figure
+        assertThat(Files.readString(dir.resolve("out/comparison.md")))
+                .contains(String.format(Locale.ROOT, "%.2f ± —", 100 * balanced));
+        assertThat(Files.readString(dir.resolve("out/logs/method-ce_seed-1.log"))).contains("epoch   2/2");
+
+        Result again = lpl("sweep", "-c", file.toString());
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("(0 to run, 1 skipped)");
+    }
+
+    @Test
     void slurmDryRunWritesTheBatchScriptAndSubmitsNothing(@TempDir Path dir) throws Exception {
         Path file = grid(dir, "ce, lpl");
         Result r = lpl("sweep", "-c", file.toString(), "--executor", "slurm", "--max-parallel", "1",
@@ -103,7 +192,9 @@ class SweepCommandTest {
                 .contains("#SBATCH --job-name=lpl-tiny", "#SBATCH --array=0-1%1", "#SBATCH --partition=debug",
                         "#SBATCH --time=0:30:00", "dev.lpl.runner.Main \"$@\"");
         assertThat(Files.readAllLines(dir.resolve("out/slurm/tasks.txt"))).hasSize(2)
-                .allMatch(l -> l.startsWith("train --set ") && l.endsWith(" --progress none"));
+                .allMatch(l -> l.startsWith("train --set ") && l.endsWith(" --progress lines"));
+        assertThat(Files.readAllLines(dir.resolve("out/slurm/fingerprints.txt"))).hasSize(2)
+                .allMatch(l -> l.matches("[0-9a-f]{64}"));
         assertThat(dir.resolve("out/method-ce_seed-1")).doesNotExist();
     }
 
