@@ -138,7 +138,9 @@ class SlurmSweepIT {
         assertThat(Files.readString(root.resolve("logs/" + job + "_0.log"))).as("the cancelled attempt's log")
                 .contains("SIGTERM received");
         assertThat(Files.readString(root.resolve("logs/" + resumedJob + "_0.log"))).as("the resubmitted attempt's log")
-                .contains("lpl train --resume " + victim);
+                .contains("lpl train --resume " + victim).containsPattern("(?m)^epoch +5/5  loss ");
+        assertThat(Files.readString(root.resolve("logs/" + job + "_1.log"))).as("a task's log: a line per epoch")
+                .containsPattern("(?m)^epoch +1/5  loss .*ETA ").containsPattern("(?m)^epoch +5/5  loss ");
         assertThat(Files.readString(root.resolve("slurm/sweep.sbatch")))
                 .contains("#SBATCH --array=0-3%2", "#SBATCH --output=" + root.resolve("logs") + "/%A_%a.log",
                         "-jar " + jar);
@@ -159,6 +161,18 @@ class SlurmSweepIT {
                 .containsPattern("method-ce_seed-1\\s+completed\\s+2\\s+1\\s+" + resumedJob + "_0");
         String again = run(dir.resolve("again.txt"), sweep);
         assertThat(again).contains("(0 to run, 4 skipped)").doesNotContain("submitted job array");
+        assertThat(JSON.readTree(root.resolve("slurm/state.json").toFile()).path("jobs")).hasSize(2);
+
+        // The grid's configuration changes: the completed runs are not reused, nothing is submitted.
+        Files.writeString(grid, Files.readString(grid).replace("training.epochs = 5", "training.epochs = 6"));
+        Path refusedOut = dir.resolve("refused.txt");
+        Process refused = lpl(refusedOut, sweep).start();
+        assertThat(refused.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String refusal = Files.readString(refusedOut, StandardCharsets.UTF_8);
+        assertThat(refused.exitValue()).as(refusal).isEqualTo(2);
+        assertThat(refusal).contains("4 sweep cells in " + root + " hold runs of another configuration: sweep cells"
+                + " method-ce_seed-1, method-ce_seed-2, method-lpl_seed-1, method-lpl_seed-2 were completed with another"
+                + " configuration: training.epochs (5 → 6); rerun them with --rerun-changed");
         assertThat(JSON.readTree(root.resolve("slurm/state.json").toFile()).path("jobs")).hasSize(2);
     }
 }

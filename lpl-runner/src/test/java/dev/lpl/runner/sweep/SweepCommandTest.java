@@ -178,6 +178,11 @@ class SweepCommandTest {
         Result again = lpl("sweep", "-c", file.toString());
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("(0 to run, 1 skipped)");
+        // the sweep resolves a cell exactly as its lpl train did: the same fingerprint
+        Result slurmPlan = lpl("sweep", "-c", file.toString(), "--executor", "slurm", "--dry-run");
+        assertThat(slurmPlan.code()).as(slurmPlan.err()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("out/slurm/fingerprints.txt"))).containsExactly(
+                Json.mapper().readTree(cell.resolve("manifest.json").toFile()).path("result_fingerprint").asText());
     }
 
     @Test
