@@ -319,7 +319,10 @@ final class SweepCommand implements Callable<Integer> {
         for (SweepRun run : runs) {
             all.add(new LocalExecutor.Task(run, trainArguments(sweep, run, threads), root.resolve("logs")));
             String state = replaced.contains(run.name()) ? "new" : state(run.directory());
-            String recorded = state.equals("resumable") ? CellCheck.recordedFingerprint(run.directory()) : "";
+            // an existing run (checked above, or failed and left alone) keeps the fingerprint it recorded,
+            // so that a run of an older lpl whose result keys are the same is not taken for another one
+            boolean fresh = state.equals("new") || (state.equals("failed") && retryFailed);
+            String recorded = fresh ? "" : CellCheck.recordedFingerprint(run.directory());
             fingerprints.put(run.name(), recorded.isEmpty() ? expected.get(run.name()).fingerprint() : recorded);
             switch (state) {
                 case "completed" -> skipped.add(run.name() + " (completed)");

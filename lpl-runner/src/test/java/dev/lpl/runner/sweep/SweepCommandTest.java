@@ -113,8 +113,14 @@ class SweepCommandTest {
                 }
                 """.formatted(dir.resolve("out")));
         Path cell = dir.resolve("out/method-ce_seed-1");
+        Result plan = lpl("sweep", "-c", file.toString(), "--executor", "slurm", "--dry-run");
+        assertThat(plan.code()).as(plan.err()).isZero();
+        List<String> planned = Files.readAllLines(dir.resolve("out/slurm/fingerprints.txt"));
         Result first = lpl("sweep", "-c", file.toString());
         assertThat(first.code()).as(first.out() + first.err()).isZero();
+        // the sweep resolves a cell exactly as its lpl train does: the fingerprint it expected is the run's
+        assertThat(planned).containsExactly(
+                Json.mapper().readTree(cell.resolve("manifest.json").toFile()).path("result_fingerprint").asText());
         // the task's log has a line per epoch
         assertThat(Files.readString(dir.resolve("out/logs/method-ce_seed-1.log")))
                 .containsPattern("(?m)^epoch +1/1  loss [0-9.]+  acc .* bal-acc .*s$");
@@ -139,7 +145,8 @@ class SweepCommandTest {
         }
         assertThat(Files.readString(cell.resolve("summary.json"))).isEqualTo(summary);
         assertThat(dir.resolve("out/.replaced")).doesNotExist();
-        assertThat(dir.resolve("out/slurm")).doesNotExist();
+        assertThat(dir.resolve("out/slurm/state.json")).doesNotExist();
+        assertThat(Files.readAllLines(dir.resolve("out/slurm/fingerprints.txt"))).isEqualTo(planned);
 
         // an interrupted cell of another configuration is refused too, not resumed
         Files.writeString(cell.resolve("summary.json"), summary.replace("\"completed\"", "\"stopped\""));
@@ -178,11 +185,6 @@ class SweepCommandTest {
         Result again = lpl("sweep", "-c", file.toString());
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("(0 to run, 1 skipped)");
-        // the sweep resolves a cell exactly as its lpl train did: the same fingerprint
-        Result slurmPlan = lpl("sweep", "-c", file.toString(), "--executor", "slurm", "--dry-run");
-        assertThat(slurmPlan.code()).as(slurmPlan.err()).isZero();
-        assertThat(Files.readAllLines(dir.resolve("out/slurm/fingerprints.txt"))).containsExactly(
-                Json.mapper().readTree(cell.resolve("manifest.json").toFile()).path("result_fingerprint").asText());
     }
 
     @Test
