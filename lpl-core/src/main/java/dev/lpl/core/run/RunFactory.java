@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import dev.lpl.api.LplException;
 import dev.lpl.api.Seeds;
 import dev.lpl.api.Settings;
+import dev.lpl.api.UserPaths;
 import dev.lpl.api.data.DatasetContext;
 import dev.lpl.api.data.DatasetFactory;
 import dev.lpl.api.data.ImageDataset;
@@ -370,7 +371,7 @@ public final class RunFactory {
         String name = root.has("run.name")
                 ? root.getString("run.name")
                 : datasetName + "-" + methodName + "-" + LocalDateTime.now().format(STAMP);
-        Path directory = out != null ? out : Path.of(root.getString("run.output-root")).resolve(name);
+        Path directory = out != null ? out : root.getPath("run.output-root").resolve(name);
         if (resumeFrom == null) {
             RunDirectory.requireAvailable(directory);
         } else {
@@ -449,17 +450,16 @@ public final class RunFactory {
 
     /**
      * Returns where a configuration's dataset is read from: {@code data.path}, the cache ({@code
-     * data.cache-dir}, default {@code ~/.lpl/datasets}) and the run's data seed.
+     * data.cache-dir}, default {@code ~/.lpl/datasets}) and the run's data seed; a leading {@code ~}
+     * is the user's home ({@link Settings#getPath}).
      *
      * @param root the whole configuration
      * @return the dataset context a run uses
      */
     public DatasetContext datasetContext(Settings root) {
         Settings data = root.getSettings("data");
-        Path dataPath = data.has("path") ? Path.of(data.getString("path")) : null;
-        Path cacheDir = data.has("cache-dir")
-                ? Path.of(data.getString("cache-dir"))
-                : Path.of(System.getProperty("user.home"), ".lpl", "datasets");
+        Path dataPath = data.has("path") ? data.getPath("path") : null;
+        Path cacheDir = data.has("cache-dir") ? data.getPath("cache-dir") : UserPaths.expand("~/.lpl/datasets");
         return new DatasetContext(dataPath, cacheDir, Seeds.derive(root.getLong("run.seed"), "data"));
     }
 
@@ -511,7 +511,7 @@ public final class RunFactory {
         if (!longTail.has("indices-file")) {
             return null;
         }
-        Path file = Path.of(longTail.getString("indices-file"));
+        Path file = longTail.getPath("indices-file");
         if (!Files.isRegularFile(file)) {
             throw longTail.invalid("indices-file", file + (Files.exists(file) ? " is not a file" : " does not exist")
                     + "; name the train-indices.txt of an earlier run, or null to sample");
