@@ -47,6 +47,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue a stopped or interrupted run from its latest checkpoint, with its own configuration.")
     Path resume;
 
+    @Option(names = "--dry-run",
+            description = "Check the configuration as a run would before any work (the method against the dataset's"
+                    + " number of classes too, where the dataset can tell it without loading); write nothing.")
+    boolean dryRun;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while training.")
     Integer metricsPort;
@@ -62,7 +67,17 @@ final class TrainCommand implements Callable<Integer> {
             throw new LplException("--resume continues a run with its own configuration and directory;"
                     + " drop -c, --set and --out");
         }
+        if (dryRun && resume != null) {
+            throw new LplException("--dry-run checks a new run's configuration; drop --resume");
+        }
         Bootstrap lpl = parent.bootstrap();
+        if (dryRun) {
+            RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
+            lpl.runFactory().validate(config);
+            stdout.println("configuration is valid; nothing written (drop --dry-run to train)");
+            stdout.flush();
+            return 0;
+        }
         ConsoleProgress progress = ConsoleProgress.create(progressMode, stdout);
         PreparedRun prepared;
         if (resume != null) {

@@ -307,6 +307,9 @@ public final class RunFactory {
             String datasetName = data.getString("type");
             DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
             Settings datasetSettings = data.getSettings(StrictKeys.quoteIfNeeded(datasetName));
+            DatasetContext dataContext = datasetContext(root);
+            // The method against the number of classes, when the dataset can tell it without loading.
+            datasetFactory.numClasses(datasetSettings, dataContext).ifPresent(objective.perturbation()::checkNumClasses);
             LongTail longTail = new LongTail(
                     LongTail.Profile.parse(data.getString("long-tail.profile")),
                     data.getSettings("long-tail").getDouble("ratio", 1, 1e9));
@@ -321,7 +324,7 @@ public final class RunFactory {
             long seed = root.getLong("run.seed");
             return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
                     checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
-                    padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, datasetContext(root),
+                    padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, dataContext,
                     indicesFile(data), fineTune);
         } catch (RuntimeException e) {
             objective.close();
@@ -331,7 +334,8 @@ public final class RunFactory {
 
     /**
      * Checks a configuration as a run would before any work (every component it names exists and
-     * accepts its settings), without starting the engine or reading data.
+     * accepts its settings, and the method fits the dataset's number of classes when the dataset
+     * can tell it from its metadata), without starting the engine or reading data.
      *
      * @param config the configuration
      * @throws LplException on the first problem
@@ -395,6 +399,7 @@ public final class RunFactory {
         if (kept != null) {
             longTailInfo.put("indices_file", RunDirectory.TRAIN_INDICES);
         }
+        objective.perturbation().checkNumClasses(numClasses);
         long[] classCounts = dataset.train().classCounts(numClasses);
         for (int c = 0; c < numClasses; c++) {
             if (classCounts[c] == 0) {
