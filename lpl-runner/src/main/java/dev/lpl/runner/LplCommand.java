@@ -44,7 +44,13 @@ public final class LplCommand {
         CommandLine cli = new CommandLine(new LplCommand());
         // Every path option and parameter (--out, -c, --plugins, RUN_DIR, ...): a leading ~ is the
         // home directory, as in a shell, also where the shell did not expand it (--out=~/x, quoted).
-        cli.registerConverter(Path.class, UserPaths::expand);
+        cli.registerConverter(Path.class, text -> {
+            try {
+                return UserPaths.expand(text);
+            } catch (LplException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             boolean debug = parseResult.originalArgs().contains("--debug");

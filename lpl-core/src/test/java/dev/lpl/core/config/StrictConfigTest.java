@@ -126,9 +126,9 @@ class StrictConfigTest {
 
     @Test
     void aNumberBeyondTheDoubleRangeIsRefusedEvenWhereUnused() {
-        assertThatThrownBy(() -> loader.load(null, List.of("method.lpl.bound.fixed.epsilon=1e400")))
+        assertThatThrownBy(() -> loader.load(null, List.of("optimizer.sgd.momentum=1e400")))
                 .isInstanceOf(LplException.class)
-                .hasMessage("invalid configuration value method.lpl.bound.fixed.epsilon: a number beyond +-1.8e308"
+                .hasMessage("invalid configuration value optimizer.sgd.momentum: a number beyond +-1.8e308"
                         + " (such as 1e400) is not finite; write a finite value");
         assertThatThrownBy(() -> loader.load(null, List.of("training.epochs=-1e999")))
                 .hasMessageStartingWith("invalid configuration value training.epochs: a number beyond");
