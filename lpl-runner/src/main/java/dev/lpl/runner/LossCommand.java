@@ -244,7 +244,7 @@ final class LossCommand implements Callable<Integer> {
 
     private static NDArray read(NDManager manager, Path file, String option) {
         if (!Files.isRegularFile(file)) {
-            throw new LplException(option + " " + file + " does not exist");
+            throw new LplException(option + " " + file + " does not exist; check the path");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             NDList list = NDList.decode(manager, in);
@@ -256,13 +256,14 @@ final class LossCommand implements Callable<Integer> {
             if (e instanceof LplException le) {
                 throw le;
             }
-            throw new LplException(option + " " + file + " is not a readable NumPy .npy file: " + e.getMessage(), e);
+            throw new LplException(option + " " + file + " is not a readable NumPy .npy file (" + e.getMessage()
+                    + "); write it with numpy.save", e);
         }
     }
 
     private static java.util.Map<String, NDArray> readAll(NDManager manager, Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new LplException("--state " + file + " does not exist");
+            throw new LplException("--state " + file + " does not exist; check the path");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             java.util.Map<String, NDArray> state = new java.util.LinkedHashMap<>();
@@ -274,7 +275,8 @@ final class LossCommand implements Callable<Integer> {
             if (e instanceof LplException le) {
                 throw le;
             }
-            throw new LplException("--state " + file + " is not a readable NumPy .npz file: " + e.getMessage(), e);
+            throw new LplException("--state " + file + " is not a readable NumPy .npz file (" + e.getMessage()
+                    + "); write it with numpy.savez", e);
         }
     }
 
