@@ -5,6 +5,7 @@ import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.run.MetricsServer;
 import dev.lpl.core.run.PreparedRun;
+import dev.lpl.core.run.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +75,9 @@ final class TrainCommand implements Callable<Integer> {
         if (dryRun) {
             RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
             lpl.runFactory().validate(config);
+            if (out != null) {
+                RunDirectory.requireAvailable(out);
+            }
             stdout.println("configuration is valid; nothing written (drop --dry-run to train)");
             stdout.flush();
             return 0;

@@ -192,6 +192,12 @@ class BadInputCorpusTest {
                         counts(d, 5, 3, 1)),
                         "--logits", "absent.npy does not exist", "check the path"),
                 // run directories and checkpoints
+                row("run directory", "--out names a non-empty directory", d -> List.of("train", "--out",
+                        Path.of(write(d, "notes.txt", "mine")).getParent().toString()),
+                        "already exists and is not empty", "choose another --out"),
+                row("run directory", "--out names a non-empty directory, --dry-run", d -> List.of("train", "--dry-run",
+                        "--out", Path.of(write(d, "notes.txt", "mine")).getParent().toString()),
+                        "already exists and is not empty", "choose another --out"),
                 row("run directory", "resume a directory that is not a run", d -> List.of("train", "--resume", d.toString()),
                         "is not an lpl run directory", "pass the directory lpl train --out wrote"),
                 row("run directory", "evaluate a directory that is not a run", d -> List.of("eval", d.toString()),
