@@ -1,5 +1,6 @@
 package dev.lpl.api;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -61,10 +62,13 @@ public interface Settings {
     long getLong(String key);
 
     /**
-     * Returns a double value.
+     * Returns a double value. Every double setting is finite: {@code NaN}, {@code Infinity} and a
+     * literal beyond the double range ({@code 1e400}) are refused here, when the configuration is
+     * read, naming the key.
      *
      * @param key a key relative to this block
-     * @return the value
+     * @return the value, finite
+     * @throws LplException if the value is not a number or not finite
      */
     double getDouble(String key);
 
@@ -77,7 +81,7 @@ public interface Settings {
     List<Integer> getIntList(String key);
 
     /**
-     * Returns a list of doubles.
+     * Returns a list of doubles, each finite as for {@link #getDouble(String)}.
      *
      * @param key a key relative to this block
      * @return the value, immutable
@@ -91,6 +95,25 @@ public interface Settings {
      * @return the value, immutable
      */
     List<String> getStringList(String key);
+
+    /**
+     * Returns a file-system path. A leading {@code ~} or {@code ~/} is the user's home directory,
+     * as a shell expands it ({@link UserPaths}); every setting that names a file or directory is
+     * read with this method, so none is ever taken as a literal {@code ~} directory.
+     *
+     * @param key a key relative to this block
+     * @return the path (relative paths stay relative to the working directory)
+     * @throws LplException if the value is not a string, names another user's home ({@code
+     *     ~user}), or is not a valid path
+     */
+    default Path getPath(String key) {
+        String value = getString(key);
+        try {
+            return UserPaths.expand(value);
+        } catch (LplException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
 
     /**
      * Returns a sub-block; an absent key gives an empty block.

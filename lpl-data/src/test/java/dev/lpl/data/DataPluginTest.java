@@ -45,4 +45,18 @@ class DataPluginTest {
                 .containsExactlyInAnyOrder("train-per-class", "test-per-class", "imbalance-ratio",
                         "noise", "jitter", "rotation", "distractor", "min-contrast");
     }
+
+    @Test
+    void fixedLabelSetsTellTheirNumberOfClassesWithoutFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.util.Map<String, Integer> expected = java.util.Map.of(
+                "synthetic", 10, "fashion-mnist", 10, "cifar10", 10, "cifar100", 100);
+        var context = new dev.lpl.api.data.DatasetContext(null, dir.resolve("cache"), 0);
+        for (DatasetFactory factory : new DataPlugin().datasets()) {
+            if (expected.containsKey(factory.name())) {
+                assertThat(factory.numClasses(TestSettings.dataset(factory.name(), ""), context))
+                        .as(factory.name()).hasValue(expected.get(factory.name()));
+            }
+        }
+        assertThat(dir.resolve("cache")).doesNotExist();
+    }
 }

@@ -114,8 +114,9 @@ final class LossCommand implements Callable<Integer> {
             NDArray logits = read(manager, logitsFile, "--logits");
             NDArray labels = read(manager, labelsFile, "--labels");
             NDArray counts = read(manager, countsFile, "--class-counts");
-            if (logits.getShape().dimension() != 2) {
-                throw new LplException("--logits " + logitsFile + " must be a BxC matrix, got shape " + logits.getShape());
+            if (logits.getShape().dimension() != 2 || logits.getShape().get(0) < 1 || logits.getShape().get(1) < 1) {
+                throw new LplException("--logits " + logitsFile + " must be a BxC matrix with B, C >= 1, got shape "
+                        + logits.getShape());
             }
             int batch = (int) logits.getShape().get(0);
             int numClasses = (int) logits.getShape().get(1);
@@ -125,31 +126,46 @@ final class LossCommand implements Callable<Integer> {
             if (counts.getShape().dimension() != 1 || counts.getShape().get(0) != numClasses) {
                 throw new LplException("--class-counts " + countsFile + " must hold " + numClasses + " counts (one per column of --logits), got shape " + counts.getShape());
             }
-            logits = logits.toType(DataType.FLOAT32, false);
-            labels = labels.toType(DataType.INT64, false);
-            long[] labelValues = labels.toLongArray();
-            for (long y : labelValues) {
-                if (y < 0 || y >= numClasses) {
-                    throw new LplException("--labels " + labelsFile + " holds label " + y + " outside [0, " + numClasses + ")");
+            logits = finite(logits, logitsFile, "--logits");
+            long[] labelValues = integers(labels, labelsFile, "--labels", "label");
+            for (int i = 0; i < labelValues.length; i++) {
+                if (labelValues[i] < 0 || labelValues[i] >= numClasses) {
+                    throw new LplException("--labels " + labelsFile + " holds label " + labelValues[i] + " at index " + i
+                            + ", outside [0, " + numClasses + ") (C = the columns of --logits)");
                 }
             }
-            long[] classCounts = counts.toType(DataType.INT64, false).toLongArray();
+            labels = manager.create(labelValues);
+            long[] classCounts = integers(counts, countsFile, "--class-counts", "count");
+            long total = 0;
+            for (int c = 0; c < classCounts.length; c++) {
+                if (classCounts[c] < 0) {
+                    throw new LplException("--class-counts " + countsFile + " holds " + classCounts[c] + " for class " + c
+                            + "; training counts must be >= 0");
+                }
+                total += classCounts[c];
+            }
+            if (total == 0) {
+                throw new LplException("--class-counts " + countsFile + " is all zeros; give the training count of every"
+                        + " class");
+            }
             NDArray features = null;
             if (featuresFile != null) {
-                features = read(manager, featuresFile, "--features").toType(DataType.FLOAT32, false);
+                features = read(manager, featuresFile, "--features");
                 if (features.getShape().dimension() != 2 || features.getShape().get(0) != batch) {
                     throw new LplException("--features " + featuresFile + " must be a " + batch
                             + "xD matrix (one row per row of --logits), got shape " + features.getShape());
                 }
+                features = finite(features, featuresFile, "--features");
             }
             NDArray weights = null;
             if (weightsFile != null) {
-                weights = read(manager, weightsFile, "--weights").toType(DataType.FLOAT32, false);
+                weights = read(manager, weightsFile, "--weights");
                 if (weights.getShape().dimension() != 2 || weights.getShape().get(0) != numClasses
                         || (features != null && weights.getShape().get(1) != features.getShape().get(1))) {
                     throw new LplException("--weights " + weightsFile + " must be a " + numClasses
                             + "xD matrix (D as in --features), got shape " + weights.getShape());
                 }
+                weights = finite(weights, weightsFile, "--weights");
             }
             if (stateFile != null) {
                 objective.perturbation().restoreState(readAll(manager, stateFile));
@@ -158,6 +174,12 @@ final class LossCommand implements Callable<Integer> {
                     stepSeed);
             MethodObjective.Result result = objective.compute(logits, labels, view);
             NDArray loss = result.loss().toType(DataType.FLOAT32, false);
+            if (!Float.isFinite(loss.getFloat())) {
+                boolean zeroCount = java.util.Arrays.stream(classCounts).anyMatch(n -> n == 0);
+                throw new LplException("method " + method + " gives a non-finite loss (" + loss.getFloat() + ") on these"
+                        + " inputs" + (zeroCount ? " (--class-counts " + countsFile + " has a class with count 0, which"
+                        + " methods that use log(n_c) or 1/n_c cannot take)" : "") + "; nothing written to " + out);
+            }
             loss.setName("loss");
             NDArray perturbed = result.perturbedLogits();
             perturbed.setName("logits");
@@ -171,9 +193,58 @@ final class LossCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Returns an array as float32, refusing NaN and infinite values (also float64 values beyond
+     * the float32 range), naming the option, the file and the first bad element.
+     */
+    private static NDArray finite(NDArray array, Path file, String option) {
+        DataType type = array.getDataType();
+        if (!type.isFloating() && !type.isInteger()) {
+            throw new LplException(option + " " + file + " must hold numbers, got dtype " + type);
+        }
+        double[] values = array.toType(DataType.FLOAT64, false).toDoubleArray();
+        long columns = array.getShape().get(array.getShape().dimension() - 1);
+        for (int n = 0; n < values.length; n++) {
+            if (!Double.isFinite(values[n]) || !Float.isFinite((float) values[n])) {
+                throw new LplException(option + " " + file + " holds " + values[n] + " at row " + n / columns
+                        + ", column " + n % columns + "; every value must be finite"
+                        + (Double.isFinite(values[n]) ? " within the float32 range (+-3.4e38)" : ""));
+            }
+        }
+        NDArray converted = array.toType(DataType.FLOAT32, false);
+        return converted;
+    }
+
+    /**
+     * Returns the values of an integer array, or of a float array whose values are all whole
+     * numbers; a fractional, NaN or infinite value is refused (never truncated), naming the
+     * option, the file and the first bad element.
+     */
+    private static long[] integers(NDArray array, Path file, String option, String what) {
+        DataType type = array.getDataType();
+        if (type.isInteger()) {
+            return array.toType(DataType.INT64, false).toLongArray();
+        }
+        if (!type.isFloating()) {
+            throw new LplException(option + " " + file + " must hold integers, got dtype " + type
+                    + "; write it with dtype int64");
+        }
+        double[] values = array.toType(DataType.FLOAT64, false).toDoubleArray();
+        long[] whole = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (!Double.isFinite(v) || v != Math.rint(v) || Math.abs(v) > 1L << 53) {
+                throw new LplException(option + " " + file + " holds " + what + " " + v + " at index " + i + " (dtype "
+                        + type + "); " + what + "s must be whole numbers: write the file with dtype int64");
+            }
+            whole[i] = (long) v;
+        }
+        return whole;
+    }
+
     private static NDArray read(NDManager manager, Path file, String option) {
         if (!Files.isRegularFile(file)) {
-            throw new LplException(option + " " + file + " does not exist");
+            throw new LplException(option + " " + file + " does not exist; check the path");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             NDList list = NDList.decode(manager, in);
@@ -185,13 +256,14 @@ final class LossCommand implements Callable<Integer> {
             if (e instanceof LplException le) {
                 throw le;
             }
-            throw new LplException(option + " " + file + " is not a readable NumPy .npy file: " + e.getMessage(), e);
+            throw new LplException(option + " " + file + " is not a readable NumPy .npy file (" + e.getMessage()
+                    + "); write it with numpy.save", e);
         }
     }
 
     private static java.util.Map<String, NDArray> readAll(NDManager manager, Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new LplException("--state " + file + " does not exist");
+            throw new LplException("--state " + file + " does not exist; check the path");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             java.util.Map<String, NDArray> state = new java.util.LinkedHashMap<>();
@@ -203,7 +275,8 @@ final class LossCommand implements Callable<Integer> {
             if (e instanceof LplException le) {
                 throw le;
             }
-            throw new LplException("--state " + file + " is not a readable NumPy .npz file: " + e.getMessage(), e);
+            throw new LplException("--state " + file + " is not a readable NumPy .npz file (" + e.getMessage()
+                    + "); write it with numpy.savez", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lpl.runner;
 
 import dev.lpl.api.LplException;
+import dev.lpl.api.UserPaths;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.run.Provenance;
 import java.io.PrintWriter;
@@ -41,6 +42,15 @@ public final class LplCommand {
      */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new LplCommand());
+        // Every path option and parameter (--out, -c, --plugins, RUN_DIR, ...): a leading ~ is the
+        // home directory, as in a shell, also where the shell did not expand it (--out=~/x, quoted).
+        cli.registerConverter(Path.class, text -> {
+            try {
+                return UserPaths.expand(text);
+            } catch (LplException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             boolean debug = parseResult.originalArgs().contains("--debug");
@@ -85,7 +95,7 @@ public final class LplCommand {
         if (env != null && !env.isBlank()) {
             for (String dir : env.split(":")) {
                 if (!dir.isBlank()) {
-                    dirs.add(Path.of(dir));
+                    dirs.add(UserPaths.expand(dir.strip()));
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.run.MetricsServer;
 import dev.lpl.core.run.PreparedRun;
+import dev.lpl.core.run.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue a stopped or interrupted run from its latest checkpoint, with its own configuration.")
     Path resume;
 
+    @Option(names = "--dry-run",
+            description = "Check the configuration as a run would before any work (the method against the dataset's"
+                    + " number of classes too, where the dataset can tell it without loading); write nothing.")
+    boolean dryRun;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while training.")
     Integer metricsPort;
@@ -62,7 +68,20 @@ final class TrainCommand implements Callable<Integer> {
             throw new LplException("--resume continues a run with its own configuration and directory;"
                     + " drop -c, --set and --out");
         }
+        if (dryRun && resume != null) {
+            throw new LplException("--dry-run checks a new run's configuration; drop --resume");
+        }
         Bootstrap lpl = parent.bootstrap();
+        if (dryRun) {
+            RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
+            lpl.runFactory().validate(config);
+            if (out != null) {
+                RunDirectory.requireAvailable(out);
+            }
+            stdout.println("configuration is valid; nothing written (drop --dry-run to train)");
+            stdout.flush();
+            return 0;
+        }
         ConsoleProgress progress = ConsoleProgress.create(progressMode, stdout);
         PreparedRun prepared;
         if (resume != null) {

@@ -229,4 +229,23 @@ class LossCommandTest {
         assertThat(f64.code()).as(f64.err()).isZero();
         assertThat(f64.out()).startsWith("loss 1.60943");
     }
+
+    @Test
+    void wholeNumberFloatLabelsAndCountsAreTakenAsTheirIntegers() throws Exception {
+        float[] floatLabels = new float[B];
+        for (int i = 0; i < B; i++) {
+            floatLabels[i] = labels[i];
+        }
+        Npy.writeFloats(dir.resolve("yf.npy"), floatLabels, B);
+        Npy.writeDoubles(dir.resolve("nf.npy"), new double[] {500, 200, 80, 30, 5}, C);
+        Path out = dir.resolve("f.npz");
+        var r = CommandLineTest.lpl("loss", "--method", "ce", "--logits", dir.resolve("l.npy").toString(),
+                "--labels", dir.resolve("yf.npy").toString(), "--class-counts", dir.resolve("nf.npy").toString(),
+                "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            assertThat(readOut(manager, out).get("loss").getFloat())
+                    .isCloseTo((float) crossEntropy(logits, labels), within(1e-5f));
+        }
+    }
 }

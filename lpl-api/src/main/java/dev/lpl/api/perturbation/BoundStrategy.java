@@ -16,4 +16,15 @@ public interface BoundStrategy {
      * @return {@code ε_c ≥ 0} for every class, length C
      */
     double[] bounds(ClassStatistics statistics, Split split);
+
+    /**
+     * Checks the bound's settings against the number of classes C of the dataset, before any work
+     * (a setting that only fits some C, such as the fixed-index split's τ ≤ C, is refused naming
+     * its full key). LPL calls this from {@link Perturbation#checkNumClasses}, which says when the
+     * framework calls it. The default accepts every C.
+     *
+     * @param numClasses C, at least 1
+     * @throws dev.lpl.api.LplException naming the key whose value does not fit C
+     */
+    default void checkNumClasses(int numClasses) {}
 }

@@ -22,4 +22,15 @@ public interface Optimizer {
      * @return the per-class perturbation and how it was obtained
      */
     InnerSolution solve(InnerProblem problem);
+
+    /**
+     * Checks the inner solver's settings against the number of classes C of the dataset, before
+     * any work (a setting that only fits some C, such as the fixed-index split's τ ≤ C, is refused naming
+     * its full key). LPL calls this from {@link Perturbation#checkNumClasses}, which says when the
+     * framework calls it. The default accepts every C.
+     *
+     * @param numClasses C, at least 1
+     * @throws dev.lpl.api.LplException naming the key whose value does not fit C
+     */
+    default void checkNumClasses(int numClasses) {}
 }

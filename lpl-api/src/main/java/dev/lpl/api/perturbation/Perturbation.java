@@ -94,6 +94,22 @@ public interface Perturbation extends AutoCloseable {
     }
 
     /**
+     * Checks the method's settings (for a composed method such as LPL, also those of its parts)
+     * against the number of classes C of the dataset, before any work: a setting that only fits
+     * some C (LPL's fixed-index τ ≤ C, a per-class list) is refused here, naming its full key and
+     * the allowed values, instead of at the first training step after the run directory was
+     * written. The framework calls this before any run directory exists: with C from the dataset's
+     * metadata ({@link dev.lpl.api.data.DatasetFactory#numClasses}) when the dataset can tell C
+     * without reading images (so also in {@code lpl train --dry-run} and {@code lpl sweep
+     * --dry-run}), and again once the data is loaded. It must be cheap and free of side effects.
+     * The default accepts every C.
+     *
+     * @param numClasses C, at least 1
+     * @throws LplException naming the key whose value does not fit C, and the allowed values
+     */
+    default void checkNumClasses(int numClasses) {}
+
+    /**
      * Returns the method's training state by name (live arrays, not copies), empty for a
      * stateless method.
      *

@@ -70,10 +70,12 @@ public final class ConfigLoader {
     /**
      * Loads and validates a configuration.
      *
-     * @param experimentFile an experiment file (HOCON, JSON or properties), or null
+     * @param experimentFile an experiment file (HOCON, JSON or properties), or null; a file that
+     *     sets no key (empty, or comments only) is refused: leave it out to use the defaults
      * @param overrides {@code key=value} strings, applied in order after the file
      * @return the validated configuration below {@code lpl}, defaults merged
-     * @throws LplException on a missing or malformed file, a malformed override, or an unknown key
+     * @throws LplException on a missing, empty or malformed file, a malformed override, or an
+     *     unknown key
      */
     public RunConfig load(Path experimentFile, List<String> overrides) {
         return experimentFile == null
@@ -138,6 +140,12 @@ public final class ConfigLoader {
             // Accept files written with the full "lpl { ... }" prefix as well as relative ones.
             if (parsed.root().keySet().equals(java.util.Set.of(ROOT))) {
                 parsed = parsed.getConfig(ROOT);
+            }
+            if (parsed.isEmpty()) {
+                // Almost always a wrong path (an empty file, or one of comments only): training on
+                // the defaults without saying so would waste the run. No -c is the deliberate way.
+                throw new LplException("experiment file " + file + " sets no keys (is it the file you meant?);"
+                        + " to use the defaults, leave out -c");
             }
             return parsed;
         } catch (ConfigException.Parse e) {

@@ -19,7 +19,9 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * The strict key check that Typesafe's {@code checkValid} lacks: every key the user wrote must be
  * declared in some module's {@code reference.conf} (as a value, a block or {@code null}); an
  * unknown key is an error naming the nearest declared key. A block may not replace a value or vice
- * versa (except {@code null} defaults, which accept anything).
+ * versa (except {@code null} defaults, which accept anything). A numeric literal beyond the range
+ * of a double ({@code 1e400}) is refused wherever it is written, used or not; {@link
+ * TypesafeSettings#getDouble} refuses the other non-finite values (NaN, Infinity) when read.
  */
 public final class StrictKeys {
 
@@ -95,6 +97,11 @@ public final class StrictKeys {
                 }
                 continue;
             }
+            if (nonFinite(value)) {
+                problems.add("invalid configuration value " + key + ": a number beyond +-1.8e308 (such as 1e400)"
+                        + " is not finite; write a finite value");
+                continue;
+            }
             boolean userBlock = value.valueType() == ConfigValueType.OBJECT;
             boolean declaredBlock = expected == ConfigValueType.OBJECT;
             if (expected == ConfigValueType.NULL) {
@@ -112,6 +119,14 @@ public final class StrictKeys {
                 walk((ConfigObject) value, key + ".", declared, problems);
             }
         }
+    }
+
+    /** A numeric literal too large for a double (1e400), alone or in a list. */
+    private static boolean nonFinite(ConfigValue value) {
+        if (value instanceof ConfigList list) {
+            return list.stream().anyMatch(StrictKeys::nonFinite);
+        }
+        return value.valueType() == ConfigValueType.NUMBER && value.unwrapped() instanceof Double d && !Double.isFinite(d);
     }
 
     private static String render(ConfigValue value) {

@@ -86,7 +86,7 @@ public final class TypesafeSettings implements Settings {
 
     @Override
     public double getDouble(String key) {
-        return read(key, "a number", () -> config.getDouble(key));
+        return finite(key, read(key, "a number", () -> config.getDouble(key)));
     }
 
     @Override
@@ -96,7 +96,9 @@ public final class TypesafeSettings implements Settings {
 
     @Override
     public List<Double> getDoubleList(String key) {
-        return read(key, "a list of numbers", () -> List.copyOf(config.getDoubleList(key)));
+        List<Double> values = read(key, "a list of numbers", () -> List.copyOf(config.getDoubleList(key)));
+        values.forEach(value -> finite(key, value));
+        return values;
     }
 
     @Override
@@ -116,6 +118,15 @@ public final class TypesafeSettings implements Settings {
                             + config.getValue(key).valueType().name().toLowerCase(java.util.Locale.ROOT));
         }
         return new TypesafeSettings(config.getConfig(key), full);
+    }
+
+    /** Refuses NaN and ±Infinity (a literal such as 1e400 parses as Infinity), naming the key. */
+    private double finite(String key, double value) {
+        if (!Double.isFinite(value)) {
+            throw invalid(key, value + " is not a finite number (NaN, Infinity and literals beyond +-1.8e308,"
+                    + " such as 1e400, are refused); write a finite value");
+        }
+        return value;
     }
 
     private String full(String key) {

@@ -41,25 +41,50 @@ public final class LoadedPlugins {
     /**
      * Discovers the plugins on the class path and in the given directories.
      *
+     * <p>Every {@code *.jar} of a plugin directory is put on the plugins' class path, so a plugin's
+     * own dependencies may sit next to it. Each jar must be a readable jar file, and each
+     * directory must hold at least one jar that registers a plugin (lists an implementation in
+     * {@code META-INF/services/dev.lpl.api.LplPlugin}): an empty, truncated or corrupt jar, or a
+     * directory whose jars register nothing (a wrongly built plugin, a wrong directory), stops
+     * startup with an error naming it, rather than silently leaving the plugin out.
+     *
      * @param pluginDirectories directories whose {@code *.jar} files are loaded as plugins
      * @return the plugins
-     * @throws LplException if a directory does not exist or two plugins register the same name
+     * @throws LplException if a directory does not exist or registers no plugin, a jar cannot be
+     *     read, a plugin cannot be instantiated, or two plugins register the same name
      */
     public static LoadedPlugins discover(List<Path> pluginDirectories) {
         ClassLoader parent = LoadedPlugins.class.getClassLoader();
         List<URL> jars = new ArrayList<>();
+        Map<String, Path> providers = new HashMap<>();
         for (Path dir : pluginDirectories) {
             if (!Files.isDirectory(dir)) {
-                throw new LplException("plugin directory " + dir + " does not exist; create it or fix --plugins / LPL_PLUGINS");
+                throw new LplException("plugin directory " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                        + "; create it or fix --plugins / LPL_PLUGINS");
             }
+            List<Path> inDirectory;
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path jar : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".jar")).sorted()::iterator) {
-                    jars.add(jar.toUri().toURL());
-                }
-            } catch (MalformedURLException e) {
-                throw new IllegalStateException(e);
+                inDirectory = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
             } catch (IOException e) {
                 throw new LplException("cannot list plugin directory " + dir + ": " + e.getMessage(), e);
+            }
+            boolean registers = false;
+            for (Path jar : inDirectory) {
+                List<String> listed = PluginJars.providers(jar);
+                listed.forEach(provider -> providers.putIfAbsent(provider, jar));
+                registers |= !listed.isEmpty();
+                try {
+                    jars.add(jar.toUri().toURL());
+                } catch (MalformedURLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (!registers) {
+                throw new LplException("plugin directory " + dir + " registers no lpl plugin: "
+                        + (inDirectory.isEmpty() ? "it holds no .jar file"
+                                : "none of its jars (" + names(inDirectory) + ") lists one in " + PluginJars.SERVICE_FILE)
+                        + "; add the plugin's jar (built with that service file), or drop " + dir
+                        + " from --plugins / LPL_PLUGINS");
             }
         }
         ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
@@ -70,12 +95,24 @@ public final class LoadedPlugins {
                 plugins.add(plugin);
                 origins.put(plugin, describe(plugin));
             }
-        } catch (java.util.ServiceConfigurationError e) {
-            throw new LplException("a plugin cannot be loaded: " + e.getMessage(), e);
+        } catch (java.util.ServiceConfigurationError | LinkageError e) {
+            String message = String.valueOf(e.getMessage());
+            Path culprit = providers.entrySet().stream()
+                    .filter(p -> message.contains(p.getKey()))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
+            throw new LplException((culprit == null ? "a plugin cannot be loaded: "
+                    : "plugin jar " + culprit + " cannot be loaded: ") + message
+                    + "; rebuild the plugin against this lpl version, or remove its jar", e);
         }
         LoadedPlugins loaded = new LoadedPlugins(loader, plugins, origins);
         loaded.checkNames();
         return loaded;
+    }
+
+    private static String names(List<Path> jars) {
+        return String.join(", ", jars.stream().map(j -> j.getFileName().toString()).toList());
     }
 
     /**

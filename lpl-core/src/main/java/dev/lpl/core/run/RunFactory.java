@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import dev.lpl.api.LplException;
 import dev.lpl.api.Seeds;
 import dev.lpl.api.Settings;
+import dev.lpl.api.UserPaths;
 import dev.lpl.api.data.DatasetContext;
 import dev.lpl.api.data.DatasetFactory;
 import dev.lpl.api.data.ImageDataset;
@@ -306,6 +307,9 @@ public final class RunFactory {
             String datasetName = data.getString("type");
             DatasetFactory datasetFactory = registry.get(PluginKind.DATASET, datasetName, "data.type");
             Settings datasetSettings = data.getSettings(StrictKeys.quoteIfNeeded(datasetName));
+            DatasetContext dataContext = datasetContext(root);
+            // The method against the number of classes, when the dataset can tell it without loading.
+            datasetFactory.numClasses(datasetSettings, dataContext).ifPresent(objective.perturbation()::checkNumClasses);
             LongTail longTail = new LongTail(
                     LongTail.Profile.parse(data.getString("long-tail.profile")),
                     data.getSettings("long-tail").getDouble("ratio", 1, 1e9));
@@ -320,7 +324,7 @@ public final class RunFactory {
             long seed = root.getLong("run.seed");
             return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
                     checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
-                    padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, datasetContext(root),
+                    padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, dataContext,
                     indicesFile(data), fineTune);
         } catch (RuntimeException e) {
             objective.close();
@@ -330,7 +334,8 @@ public final class RunFactory {
 
     /**
      * Checks a configuration as a run would before any work (every component it names exists and
-     * accepts its settings), without starting the engine or reading data.
+     * accepts its settings, and the method fits the dataset's number of classes when the dataset
+     * can tell it from its metadata), without starting the engine or reading data.
      *
      * @param config the configuration
      * @throws LplException on the first problem
@@ -370,7 +375,7 @@ public final class RunFactory {
         String name = root.has("run.name")
                 ? root.getString("run.name")
                 : datasetName + "-" + methodName + "-" + LocalDateTime.now().format(STAMP);
-        Path directory = out != null ? out : Path.of(root.getString("run.output-root")).resolve(name);
+        Path directory = out != null ? out : root.getPath("run.output-root").resolve(name);
         if (resumeFrom == null) {
             RunDirectory.requireAvailable(directory);
         } else {
@@ -394,6 +399,7 @@ public final class RunFactory {
         if (kept != null) {
             longTailInfo.put("indices_file", RunDirectory.TRAIN_INDICES);
         }
+        objective.perturbation().checkNumClasses(numClasses);
         long[] classCounts = dataset.train().classCounts(numClasses);
         for (int c = 0; c < numClasses; c++) {
             if (classCounts[c] == 0) {
@@ -449,17 +455,16 @@ public final class RunFactory {
 
     /**
      * Returns where a configuration's dataset is read from: {@code data.path}, the cache ({@code
-     * data.cache-dir}, default {@code ~/.lpl/datasets}) and the run's data seed.
+     * data.cache-dir}, default {@code ~/.lpl/datasets}) and the run's data seed; a leading {@code ~}
+     * is the user's home ({@link Settings#getPath}).
      *
      * @param root the whole configuration
      * @return the dataset context a run uses
      */
     public DatasetContext datasetContext(Settings root) {
         Settings data = root.getSettings("data");
-        Path dataPath = data.has("path") ? Path.of(data.getString("path")) : null;
-        Path cacheDir = data.has("cache-dir")
-                ? Path.of(data.getString("cache-dir"))
-                : Path.of(System.getProperty("user.home"), ".lpl", "datasets");
+        Path dataPath = data.has("path") ? data.getPath("path") : null;
+        Path cacheDir = data.has("cache-dir") ? data.getPath("cache-dir") : UserPaths.expand("~/.lpl/datasets");
         return new DatasetContext(dataPath, cacheDir, Seeds.derive(root.getLong("run.seed"), "data"));
     }
 
@@ -511,7 +516,7 @@ public final class RunFactory {
         if (!longTail.has("indices-file")) {
             return null;
         }
-        Path file = Path.of(longTail.getString("indices-file"));
+        Path file = longTail.getPath("indices-file");
         if (!Files.isRegularFile(file)) {
             throw longTail.invalid("indices-file", file + (Files.exists(file) ? " is not a file" : " does not exist")
                     + "; name the train-indices.txt of an earlier run, or null to sample");

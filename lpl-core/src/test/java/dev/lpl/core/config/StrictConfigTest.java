@@ -112,4 +112,25 @@ class StrictConfigTest {
         Config defaults = ConfigFactory.parseString("a { b = 1, c { d = null } }");
         assertThat(StrictKeys.declaredKeys(defaults)).containsKeys("a", "a.b", "a.c", "a.c.d");
     }
+
+    @Test
+    void anExperimentFileThatSetsNoKeysIsRefused(@TempDir Path dir) throws Exception {
+        for (String text : List.of("", "# only a comment\n\n", "lpl {}\n")) {
+            Path file = Files.writeString(dir.resolve("empty.conf"), text);
+            assertThatThrownBy(() -> loader.load(file, List.of()))
+                    .isInstanceOf(LplException.class)
+                    .hasMessage("experiment file " + file + " sets no keys (is it the file you meant?); to use the"
+                            + " defaults, leave out -c");
+        }
+    }
+
+    @Test
+    void aNumberBeyondTheDoubleRangeIsRefusedEvenWhereUnused() {
+        assertThatThrownBy(() -> loader.load(null, List.of("optimizer.sgd.momentum=1e400")))
+                .isInstanceOf(LplException.class)
+                .hasMessage("invalid configuration value optimizer.sgd.momentum: a number beyond +-1.8e308"
+                        + " (such as 1e400) is not finite; write a finite value");
+        assertThatThrownBy(() -> loader.load(null, List.of("training.epochs=-1e999")))
+                .hasMessageStartingWith("invalid configuration value training.epochs: a number beyond");
+    }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lpl.api.LplException;
 import dev.lpl.api.Settings;
+import java.util.OptionalInt;
 import dev.lpl.api.data.DatasetContext;
 import dev.lpl.api.data.ImageDataset;
 import dev.lpl.api.data.ImageSet;
@@ -81,6 +82,12 @@ public final class CifarDatasetFactory implements DownloadableDataset {
     public String description() {
         return variant.title() + " (Krizhevsky 2009): 50,000/10,000 32x32 colour images, " + variant.numClasses()
                 + " classes, binary version from data.path or the cache, downloaded when download = true";
+    }
+
+    /** {@inheritDoc} Always the variant's fixed label set (10 or 100 fine classes). */
+    @Override
+    public OptionalInt numClasses(Settings settings, DatasetContext context) {
+        return OptionalInt.of(variant.numClasses());
     }
 
     @Override

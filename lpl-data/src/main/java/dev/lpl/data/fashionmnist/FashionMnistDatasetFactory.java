@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lpl.api.LplException;
 import dev.lpl.api.Settings;
+import java.util.OptionalInt;
 import dev.lpl.api.data.DatasetContext;
 import dev.lpl.data.DownloadableDataset;
 import dev.lpl.data.download.CacheLock;
@@ -106,6 +107,12 @@ public final class FashionMnistDatasetFactory implements DownloadableDataset {
         return "Fashion-MNIST (Xiao et al. 2017): 60,000/10,000 28x28 grey images, 10 classes,"
                 + " from IDX files in data.path, the cache or /usr/share/datasets/fashion-mnist, downloaded"
                 + " when download = true";
+    }
+
+    /** {@inheritDoc} Always 10: Fashion-MNIST's fixed label set. */
+    @Override
+    public OptionalInt numClasses(Settings settings, DatasetContext context) {
+        return OptionalInt.of(10);
     }
 
     @Override

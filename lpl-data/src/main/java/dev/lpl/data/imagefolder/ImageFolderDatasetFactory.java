@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -71,6 +73,29 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
     public String description() {
         return "your own images: data.path with train/ and test/ (or one folder split by test-fraction),"
                 + " one sub-folder per class, PNG/JPEG resized to size x size";
+    }
+
+    /**
+     * {@inheritDoc} The number of class folders (of {@code train/}, or of {@code data.path} itself),
+     * from a directory listing; empty when {@code data.path} is unset or its layout is not valid,
+     * which {@link #load} then reports.
+     */
+    @Override
+    public OptionalInt numClasses(Settings settings, DatasetContext context) {
+        Optional<Path> path = requireNonNull(context, "context is null").path();
+        if (path.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        Path root = path.get().toAbsolutePath().normalize();
+        Path classes = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
+        if (!Files.isDirectory(classes)) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(classFolders(classes).size());
+        } catch (IOException | RuntimeException e) {
+            return OptionalInt.empty();
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lpl.api.Seeds;
 import dev.lpl.api.Settings;
+import java.util.OptionalInt;
 import dev.lpl.api.data.DatasetContext;
 import dev.lpl.api.data.DatasetFactory;
 import dev.lpl.api.data.ImageDataset;
@@ -64,6 +65,12 @@ public final class SyntheticDatasetFactory implements DatasetFactory {
             names.add(shape.className());
         }
         return List.copyOf(names);
+    }
+
+    /** {@inheritDoc} Always the number of shapes (10). */
+    @Override
+    public OptionalInt numClasses(Settings settings, DatasetContext context) {
+        return OptionalInt.of(Shape.COUNT);
     }
 
     @Override

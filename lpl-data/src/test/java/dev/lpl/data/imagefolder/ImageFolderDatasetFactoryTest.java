@@ -217,4 +217,19 @@ class ImageFolderDatasetFactoryTest {
         assertThatThrownBy(() -> load(root, "channels = 2"))
                 .hasMessageStartingWith("invalid configuration value data.image-folder.channels: 2 is not allowed");
     }
+
+    @Test
+    void tellsTheNumberOfClassesFromTheFolderListingWithoutReadingImages() throws IOException {
+        Path root = trainTest();
+        var settings = TestSettings.dataset("image-folder", "");
+        assertThat(factory.numClasses(settings, new DatasetContext(root, temp.resolve("cache"), 1))).hasValue(3);
+        Path flat = temp.resolve("flat");
+        write(flat.resolve("a/1.png"), gradient(1), "png");
+        write(flat.resolve("b/1.png"), gradient(2), "png");
+        assertThat(factory.numClasses(settings, new DatasetContext(flat, temp.resolve("cache"), 1))).hasValue(2);
+        assertThat(factory.numClasses(settings, new DatasetContext(temp.resolve("absent"), temp.resolve("cache"), 1)))
+                .isEmpty();
+        assertThat(factory.numClasses(settings, new DatasetContext(null, temp.resolve("cache"), 1))).isEmpty();
+        assertThat(Files.exists(temp.resolve("cache"))).isFalse();
+    }
 }

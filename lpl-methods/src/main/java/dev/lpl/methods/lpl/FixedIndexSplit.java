@@ -110,6 +110,12 @@ public final class FixedIndexSplit implements SplitStrategy {
         return new Split(signs, head);
     }
 
+    /** Refuses a fixed τ above C (the message names the key and the allowed range). */
+    @Override
+    public void checkNumClasses(int numClasses) {
+        headCount(numClasses);
+    }
+
     @Override
     public boolean dependsOnScores() {
         return false;

@@ -209,6 +209,14 @@ public final class LplPerturbation implements Perturbation {
                 .solveDifferentiable(start, view.manager().create(oneHot, shape), problem, solution);
     }
 
+    /** Checks the split, the bound and the inner solver against C. */
+    @Override
+    public void checkNumClasses(int numClasses) {
+        splitStrategy.checkNumClasses(numClasses);
+        boundStrategy.checkNumClasses(numClasses);
+        optimizer.checkNumClasses(numClasses);
+    }
+
     @Override
     public String toString() {
         return "LplPerturbation{split=" + splitStrategy + ", bound=" + boundStrategy + ", optimizer="
@@ -261,6 +269,10 @@ public final class LplPerturbation implements Perturbation {
                 throw settings.invalid("detach", "false needs an inner solver that can differentiate"
                         + " through its loop, and " + typeOf(optimizerSettings, "optimizer")
                         + " cannot; set detach = true or optimizer.type = pgd");
+            }
+            if (bound instanceof FixedBound fixed && optimizer instanceof PgdOptimizer pgd) {
+                // ε and α are both known now: a step count beyond the solver's limit fails here, not at the first batch.
+                PgdOptimizer.steps(fixed.epsilon(), pgd.alpha());
             }
             return new LplPerturbation(split, bound, optimizer, detach, logitAdjustment);
         }

@@ -7,6 +7,7 @@ import dev.lpl.api.LplException;
 import dev.lpl.api.LplPlugin;
 import dev.lpl.api.PluginFactory;
 import dev.lpl.api.perturbation.InnerSolution;
+import dev.lpl.api.perturbation.Perturbation;
 import dev.lpl.methods.MethodsPlugin;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,5 +138,18 @@ class ConfigurationTest {
         for (int c = 0; c < 10; c++) {
             assertThat(varied.steps()[c]).isBetween(80, 88);
         }
+    }
+
+    @Test
+    void lplChecksItsSplitAgainstTheClassCountAndItsFixedBoundAgainstTheStepLimit() {
+        Perturbation tau = Fixtures.lpl("split.type = fixed-index\nsplit.fixed-index.tau = 11");
+        assertThatThrownBy(() -> tau.checkNumClasses(10))
+                .isInstanceOf(LplException.class)
+                .hasMessageStartingWith("invalid configuration value method.lpl.split.fixed-index.tau: 11 is out of range");
+        tau.checkNumClasses(100);
+        assertThatThrownBy(() -> Fixtures.lpl("bound.type = fixed\nbound.fixed.epsilon = 1e30"))
+                .isInstanceOf(LplException.class)
+                .hasMessageContaining("more than " + PgdOptimizer.MAX_STEPS)
+                .hasMessageContaining("method.lpl.optimizer.pgd.alpha");
     }
 }

@@ -126,6 +126,18 @@ class SplitStrategiesTest {
     }
 
     @Test
+    void fixedIndexChecksTauAgainstTheClassCountBeforeAnyBatch() {
+        SplitStrategy split = split("fixed-index", "tau = 11");
+        assertThatThrownBy(() -> split.checkNumClasses(10))
+                .isInstanceOf(LplException.class)
+                .hasMessage("invalid configuration value method.lpl.split.fixed-index.tau: 11 is out of range;"
+                        + " allowed: [0, 10] (the number of classes) or 'auto'");
+        split.checkNumClasses(11);
+        split("fixed-index", "tau = auto").checkNumClasses(1);
+        split("mean", "").checkNumClasses(1);
+    }
+
+    @Test
     void fixedIndexRejectsInvalidTauNamingTheKey() {
         assertThatThrownBy(() -> split("fixed-index", "tau = -1"))
                 .isInstanceOf(LplException.class)

@@ -116,7 +116,8 @@ public record SweepSpec(
                 grid.put(e.getKey(), values);
             }
             String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-            Path outputRoot = Path.of(sweep.hasPath("output-root") ? sweep.getString("output-root") : "runs/" + name);
+            Path outputRoot = dev.lpl.api.UserPaths.expand(
+                    sweep.hasPath("output-root") ? sweep.getString("output-root") : "runs/" + name);
             int parallel = sweep.hasPath("parallel") ? sweep.getInt("parallel") : 1;
             int threads = sweep.hasPath("threads-per-run") ? sweep.getInt("threads-per-run") : 0;
             if (parallel < 1 || threads < 0) {
