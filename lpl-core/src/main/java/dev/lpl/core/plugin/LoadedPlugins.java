@@ -79,10 +79,10 @@ public final class LoadedPlugins {
                     throw new IllegalStateException(e);
                 }
             }
-            if (!registers) {
+            // an empty directory is the usual "drop plugin jars here" folder (the container image has one)
+            if (!registers && !inDirectory.isEmpty()) {
                 throw new LplException("plugin directory " + dir + " registers no lpl plugin: "
-                        + (inDirectory.isEmpty() ? "it holds no .jar file"
-                                : "none of its jars (" + names(inDirectory) + ") lists one in " + PluginJars.SERVICE_FILE)
+                        + "none of its jars (" + names(inDirectory) + ") lists one in " + PluginJars.SERVICE_FILE
                         + "; add the plugin's jar (built with that service file), or drop " + dir
                         + " from --plugins / LPL_PLUGINS");
             }
