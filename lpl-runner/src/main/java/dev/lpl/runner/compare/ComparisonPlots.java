@@ -100,7 +100,7 @@ public final class ComparisonPlots {
                 notes.add("not drawn: val-balanced-accuracy: no run has a validation split (val_balanced_accuracy)");
             }
             CategoryChart perClass = perClass("Final per-class test accuracy (by " + key
-                    + ": mean, error bars ±1 std of the runs; classes by decreasing training count)", groups, notes);
+                    + ": mean, error bars ±1 std of the runs)", groups, notes);
             if (perClass != null) {
                 files.addAll(ChartFiles.write(perClass, directory, "per-class-accuracy"));
             } else {
@@ -206,7 +206,7 @@ public final class ComparisonPlots {
         int width = Math.max(WIDTH, Math.min(2400, 200 + 14 * classes * Math.max(1, groups.size())));
         CategoryChart chart = new CategoryChart(width, HEIGHT + (classes > 6 ? 60 : 0));
         chart.setTitle(title);
-        chart.setXAxisTitle("class (training count)");
+        chart.setXAxisTitle("class (training count), by decreasing training count");
         chart.setYAxisTitle("final test accuracy (%)");
         Charts.style(chart);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);

@@ -150,7 +150,7 @@ public final class GroupKey {
                 throw new LplException("--group-by " + key + ": no run's configuration has this key"
                         + (nearest == null ? "" : "; did you mean " + nearest + "?")
                         + (known.isEmpty() ? " (the runs' manifest.json record no configuration)"
-                                : " (or method, dataset, ratio)"));
+                                : " (see a run's resolved.conf; or method, dataset, ratio)"));
             }
         }
     }

@@ -188,7 +188,7 @@ public class ComparisonTableTest {
         assertThatThrownBy(() -> ComparisonTable.of(runs, by("method.lpl.optimizer.pgd.alpah")))
                 .isInstanceOf(LplException.class)
                 .hasMessage("--group-by method.lpl.optimizer.pgd.alpah: no run's configuration has this key; "
-                        + "did you mean method.lpl.optimizer.pgd.alpha? (or method, dataset, ratio)");
+                        + "did you mean method.lpl.optimizer.pgd.alpha? (see a run's resolved.conf; or method, dataset, ratio)");
         assertThatThrownBy(() -> ComparisonTable.of(runs, by("no.such.key")))
                 .hasMessageStartingWith("--group-by no.such.key: no run's configuration has this key");
         assertThatThrownBy(() -> ComparisonTable.of(runs, by("method,training.epoch")))
