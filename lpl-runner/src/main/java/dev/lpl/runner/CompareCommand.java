@@ -1,8 +1,10 @@
 package dev.lpl.runner;
 
 import dev.lpl.api.LplException;
+import dev.lpl.runner.compare.ComparisonPlots;
 import dev.lpl.runner.compare.ComparisonTable;
 import dev.lpl.runner.compare.GroupKey;
+import dev.lpl.runner.compare.Selection;
 import dev.lpl.runner.report.RunDirectoryReader;
 import dev.lpl.runner.report.RunResults;
 import java.io.PrintWriter;
@@ -19,11 +21,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code lpl compare}: runs grouped by method (or another key), mean ± std over their seeds. */
+/** {@code lpl compare}: runs grouped by method (or other keys), mean ± std over their seeds. */
 @Command(name = "compare", mixinStandardHelpOptions = true, description = {
     "Compare runs: one row per group (default: per method) with the number of runs and, in %%, the mean ±",
     "sample std of top-1 error, balanced accuracy, many/medium/few-shot accuracy and ECE over its runs.",
     "Each argument is a run directory or a directory of run directories (one level).",
+    "Runs in one row must agree on every setting that changes a result but the seed (else an error names",
+    "the differing keys; --allow-mixed pools them anyway and lists the differences).",
     "Runs that did not complete are left out (with a warning) unless --include-incomplete."})
 final class CompareCommand implements Callable<Integer> {
 
@@ -33,18 +37,36 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Run directories, or directories of runs.")
     List<Path> paths = new ArrayList<>();
 
-    @Option(names = "--group-by", paramLabel = "KEY", defaultValue = "method",
+    @Option(names = "--group-by", paramLabel = "KEYS", defaultValue = "method",
             description = "method, dataset, ratio (data.long-tail.ratio) or a configuration key such as "
-                    + "method.lpl.optimizer.pgd.alpha; default: ${DEFAULT-VALUE}.")
+                    + "method.lpl.optimizer.pgd.alpha; several separated by commas; default: ${DEFAULT-VALUE}.")
     String groupBy;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
-            description = "markdown or csv; default: ${DEFAULT-VALUE}.")
+            description = "markdown, csv or latex (a booktabs tabular); default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--metric", paramLabel = "EPOCH", defaultValue = "final",
-            description = "final (last epoch) or best (epoch with the best balanced accuracy); default: ${DEFAULT-VALUE}.")
+            description = "final (last epoch), best (the epoch with the best validation balanced accuracy; needs "
+                    + "data.validation) or test-selected (the epoch with the best test balanced accuracy: optimistic, "
+                    + "labelled so); default: ${DEFAULT-VALUE}.")
     String metric;
+
+    @Option(names = "--baseline", paramLabel = "GROUP",
+            description = "Add each group's difference to this group (balanced accuracy and top-1 error) with a 95%% "
+                    + "confidence interval and a t-test's p-value (paired by seed when both hold the same seeds, "
+                    + "else Welch's).")
+    String baseline;
+
+    @Option(names = "--allow-mixed",
+            description = "Pool runs that differ in settings other than the grouping and the seed; the differences "
+                    + "are listed under the table.")
+    boolean allowMixed;
+
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = "Also write PNG and SVG figures into DIR: balanced accuracy per epoch (test, and validation "
+                    + "when recorded) and the final per-class accuracy, one series per group.")
+    Path plot;
 
     @Option(names = "--include-incomplete",
             description = "Include runs whose status is not completed (their last finished epoch).")
@@ -52,16 +74,13 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean csv = switch (format.toLowerCase(Locale.ROOT)) {
-            case "markdown", "md" -> false;
-            case "csv" -> true;
-            default -> throw new LplException("--format " + format + ": expected markdown or csv");
+        String kind = switch (format.toLowerCase(Locale.ROOT)) {
+            case "markdown", "md" -> "markdown";
+            case "csv" -> "csv";
+            case "latex", "tex" -> "latex";
+            default -> throw new LplException("--format " + format + ": expected markdown, csv or latex");
         };
-        RunResults.Metric epoch = switch (metric.toLowerCase(Locale.ROOT)) {
-            case "final" -> RunResults.Metric.FINAL;
-            case "best" -> RunResults.Metric.BEST;
-            default -> throw new LplException("--metric " + metric + ": expected final or best");
-        };
+        Selection selection = Selection.parse(metric);
         GroupKey key = GroupKey.parse(groupBy);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -76,7 +95,8 @@ final class CompareCommand implements Callable<Integer> {
         }
         err.flush();
         List<RunResults> runs = directories.values().stream().map(RunDirectoryReader::readSummary).toList();
-        ComparisonTable table = ComparisonTable.of(runs, key, epoch, includeIncomplete);
+        ComparisonTable table = ComparisonTable.of(runs, ComparisonTable.Options.groupBy(key).withSelection(selection)
+                .withIncomplete(includeIncomplete).withAllowMixed(allowMixed).withBaseline(baseline));
         if (!includeIncomplete && !table.incomplete().isEmpty()) {
             int n = table.incomplete().size();
             err.println("warning: left out " + n + " incomplete run" + (n == 1 ? "" : "s")
@@ -87,18 +107,35 @@ final class CompareCommand implements Callable<Integer> {
             throw new LplException("no completed run among the " + runs.size()
                     + " given; --include-incomplete compares their last finished epochs");
         }
-        if (csv) {
-            out.print(table.csv());
-            if (includeIncomplete && !table.incomplete().isEmpty()) {
-                err.println("note: " + table.notes().get(table.notes().size() - 1));
+        switch (kind) {
+            case "csv" -> {
+                out.print(table.csv());
+                // CSV has no room for notes: the ones a reader must see go to stderr
+                List<String> notes = table.notes();
+                for (String note : notes.subList(1, notes.size())) {
+                    err.println("note: " + note);
+                }
+                if (selection != Selection.FINAL) {
+                    err.println("note: " + notes.get(0));
+                }
                 err.flush();
             }
-        } else {
-            out.print(table.markdown());
-            out.println();
-            table.notes().forEach(out::println);
+            case "latex" -> out.print(table.latex());
+            default -> {
+                out.print(table.markdown());
+                out.println();
+                table.notes().forEach(out::println);
+            }
         }
         out.flush();
+        if (plot != null) {
+            ComparisonPlots.Written written = ComparisonPlots.write(table, plot);
+            for (String note : written.notes()) {
+                err.println("note: " + note);
+            }
+            err.println("plots: " + written.files().size() + " files in " + plot);
+            err.flush();
+        }
         return 0;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lpl.runner.compare.ComparisonTableTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,16 +71,78 @@ class ReportAndCompareCommandTest {
         assertThat(csv.err()).isEmpty();
         assertThat(csv.out()).isEqualTo(ComparisonTableTest.CSV); // ce-1 counted once
 
-        CommandLineTest.Result ratio = CommandLineTest.lpl("compare", "--group-by", "ratio", "--metric", "best",
-                tmp.resolve("runs").toString());
+        CommandLineTest.Result ratio = CommandLineTest.lpl("compare", "--group-by", "method,ratio", "--metric",
+                "test-selected", tmp.resolve("runs").toString());
         assertThat(ratio.code()).isZero();
-        assertThat(ratio.out()).startsWith("| ratio |   n |").contains("| 10    |   3 |").contains("| 100   |   3 |");
+        assertThat(ratio.out()).startsWith("| method (selected on test) | ratio |   n |")
+                .contains("| 100   |   3 |").contains("selected on test: optimistic");
+
+        CommandLineTest.Result latex = CommandLineTest.lpl("compare", "--format", "latex", tmp.resolve("runs").toString());
+        assertThat(latex.code()).isZero();
+        assertThat(latex.out()).startsWith("\\begin{tabular}{lrrrrrrr}\n\\toprule\nmethod & $n$ & top-1 error (\\%)")
+                .contains("\\bottomrule\n\\end{tabular}\n% Figures of each run's final epoch");
+        CommandLineTest.Result testCsv = CommandLineTest.lpl("compare", "--format", "csv", "--metric", "test-selected",
+                tmp.resolve("runs").toString());
+        assertThat(testCsv.out()).startsWith("method,n,").contains(",selected_on\n").contains(",test\n");
+        assertThat(testCsv.err()).contains("note: Figures of each run's epoch with the best test balanced accuracy (selected on test");
+    }
+
+    @Test
+    void compareRefusesMixedRunsAndUnknownKeysInOneLine() {
+        Path a = RunFixture.named("a").method("ce").seed(1).config("data.synthetic.imbalance-ratio", 100).write(tmp.resolve("runs/a"));
+        Path b = RunFixture.named("b").method("ce").seed(2).config("data.synthetic.imbalance-ratio", 10).write(tmp.resolve("runs/b"));
+        CommandLineTest.Result mixed = CommandLineTest.lpl("compare", tmp.resolve("runs").toString());
+        assertThat(mixed.code()).isEqualTo(2);
+        assertThat(mixed.out()).isEmpty();
+        assertThat(mixed.err()).doesNotContain("at dev.lpl");
+        assertThat(mixed.err().lines().findFirst().orElseThrow()).isEqualTo("error: runs in row ce differ in data.synthetic.imbalance-ratio (100 in " + a
+                + ", 10 in " + b + "); compare them separately, group by that key too (--group-by "
+                + "method,data.synthetic.imbalance-ratio) or pass --allow-mixed");
+
+        CommandLineTest.Result allowed = CommandLineTest.lpl("compare", "--allow-mixed", tmp.resolve("runs").toString());
+        assertThat(allowed.code()).isZero();
+        assertThat(allowed.out()).contains("| ce     |   2 |").endsWith("Pooled despite differing settings (--allow-mixed): "
+                + "row ce: data.synthetic.imbalance-ratio (100 in " + a + ", 10 in " + b + ").\n");
+
+        CommandLineTest.Result unknown = CommandLineTest.lpl("compare", "--group-by", "no.such.key", tmp.resolve("runs").toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("error: --group-by no.such.key: no run's configuration has this key")
+                .doesNotContain("at dev.lpl");
+        CommandLineTest.Result typo = CommandLineTest.lpl("compare", "--group-by", "data.synthetic.imbalance-ration",
+                tmp.resolve("runs").toString());
+        assertThat(typo.err().lines().findFirst().orElseThrow()).isEqualTo("error: --group-by data.synthetic.imbalance-ration: no run's configuration has "
+                + "this key; did you mean data.synthetic.imbalance-ratio? (see a run's resolved.conf; or method, dataset, ratio)");
+
+        CommandLineTest.Result best = CommandLineTest.lpl("compare", "--metric", "best", "--group-by",
+                "data.synthetic.imbalance-ratio", tmp.resolve("runs").toString());
+        assertThat(best.code()).isEqualTo(2);
+        assertThat(best.err()).startsWith("error: --metric best needs a validation split, and " + a + " has none").doesNotContain("at dev.lpl");
+    }
+
+    @Test
+    void compareWithABaselineAndPlots() throws Exception {
+        ComparisonTableTest.sixRuns(tmp.resolve("runs"));
+        Path plots = tmp.resolve("plots");
+        CommandLineTest.Result r = CommandLineTest.lpl("compare", "--baseline", "ce", "--plot", plots.toString(),
+                tmp.resolve("runs").toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("| lpl    |   3 |").contains("+9.00 [+6.52, +11.48] | 0.004 |").contains("|   paired |")
+                .contains("Δ: each group's mean minus the baseline ce's");
+        assertThat(r.err()).isEqualTo("note: not drawn: val-balanced-accuracy: no run has a validation split "
+                + "(val_balanced_accuracy)\nplots: 4 files in " + plots + "\n");
+        for (String name : List.of("balanced-accuracy", "per-class-accuracy")) {
+            assertThat(Files.size(plots.resolve(name + ".png"))).isGreaterThan(1000);
+            assertThat(Files.readString(plots.resolve(name + ".svg"))).contains("<svg");
+        }
+        CommandLineTest.Result unknown = CommandLineTest.lpl("compare", "--baseline", "lp", tmp.resolve("runs").toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("error: --baseline lp: no such group; did you mean lpl? (the groups: ce; lpl)\n");
     }
 
     @Test
     void incompleteRunsAreLeftOutWithAWarningUnlessIncluded() throws Exception {
         ComparisonTableTest.sixRuns(tmp.resolve("runs"));
-        Path running = RunFixture.named("ce-4").method("ce").status("running", 2)
+        Path running = RunFixture.named("ce-4").method("ce").seed(4).status("running", 2)
                 .figures(0.90, 0.10, 0.10, 0.10, null, 0.50).write(tmp.resolve("runs/ce-4"));
         CommandLineTest.Result r = CommandLineTest.lpl("compare", tmp.resolve("runs").toString());
         assertThat(r.code()).isZero();
@@ -117,9 +180,10 @@ class ReportAndCompareCommandTest {
         Path run = RunFixture.named("r").write(tmp.resolve("r"));
         CommandLineTest.Result format = CommandLineTest.lpl("compare", "--format", "xlsx", run.toString());
         assertThat(format.code()).isEqualTo(2);
-        assertThat(format.err()).startsWith("error: --format xlsx: expected markdown or csv\n");
+        assertThat(format.err()).startsWith("error: --format xlsx: expected markdown, csv or latex\n");
         CommandLineTest.Result metric = CommandLineTest.lpl("compare", "--metric", "median", run.toString());
-        assertThat(metric.err()).startsWith("error: --metric median: expected final or best\n");
+        assertThat(metric.err()).startsWith("error: --metric median: expected final, best (selected on validation) or "
+                + "test-selected (selected on test)\n");
         Path nothing = Files.createDirectories(tmp.resolve("nothing"));
         CommandLineTest.Result empty = CommandLineTest.lpl("compare", nothing.toString());
         assertThat(empty.code()).isEqualTo(2);

@@ -40,6 +40,9 @@ public final class RunFixture {
     private double ece = 0.1;
     private double bestImprovement = 0.01;
     private boolean legacy;
+    /** null: a run written before lpl had a validation split (no selection); else "validation" or "final". */
+    private String selection;
+    private final Map<String, Object> extraConfig = new LinkedHashMap<>();
 
     /**
      * Starts a fixture.
@@ -98,6 +101,34 @@ public final class RunFixture {
         return this;
     }
 
+    /**
+     * Writes the summary of a run with a validation split: {@code "selection": "validation"}, a
+     * {@code best} selected on validation ({@link #bestImprovement} better than final), a {@code
+     * test_selected} twice as much better, and validation figures in {@code metrics.jsonl}.
+     */
+    public RunFixture withValidation() {
+        selection = "validation";
+        return this;
+    }
+
+    /** Writes the summary of a run without a validation split: {@code "selection": "final"}, no {@code best}. */
+    public RunFixture withoutValidation() {
+        selection = "final";
+        return this;
+    }
+
+    /**
+     * Sets a configuration value in the manifest (dotted key below {@code lpl}).
+     *
+     * @param dottedKey e.g. {@code data.synthetic.imbalance-ratio}
+     * @param value the value
+     * @return this
+     */
+    public RunFixture config(String dottedKey, Object value) {
+        extraConfig.put(dottedKey, value);
+        return this;
+    }
+
     /** Writes the files an older lpl wrote: no relative loss variation, ECE or calibration. */
     public RunFixture legacy() {
         legacy = true;
@@ -151,12 +182,30 @@ public final class RunFixture {
         Map<String, Object> longTail = new LinkedHashMap<>();
         longTail.put("profile", "exponential");
         longTail.put("ratio", ratio);
-        m.put("config", Map.of(
+        Map<String, Object> config = mutable(Map.of(
                 "run", Map.of("seed", seed),
                 "data", Map.of("type", "synthetic", "long-tail", longTail),
                 "method", Map.of("type", method, "lpl", Map.of("optimizer", Map.of("pgd", Map.of("alpha", alpha)))),
                 "training", Map.of("epochs", epochs)));
+        extraConfig.forEach((key, value) -> {
+            String[] parts = key.split("\\.");
+            Map<String, Object> node = config;
+            for (int i = 0; i < parts.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> child = (Map<String, Object>) node.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
+                node = child;
+            }
+            node.put(parts[parts.length - 1], value);
+        });
+        m.put("config", config);
         return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mutable(Map<String, Object> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(k, v instanceof Map<?, ?> child ? mutable((Map<String, Object>) child) : v));
+        return copy;
     }
 
     /** Epoch e of E: figures improve linearly to the final ones. */
@@ -180,6 +229,10 @@ public final class RunFixture {
         m.put("data_wait_seconds", 0.01);
         m.put("eval_seconds", 0.3);
         m.put("steps", 10);
+        if ("validation".equals(selection)) {
+            m.put("val_balanced_accuracy", last ? balanced - 0.05 : progress * (balanced - 0.05));
+            m.put("val_accuracy", last ? 0.95 - top1Error : progress * (0.95 - top1Error));
+        }
         if (!legacy) {
             List<Object> variation = new ArrayList<>(List.of(-0.2 * progress, -0.1 * progress, 0.3 * progress, 0.6 * progress));
             if (e == 1) {
@@ -201,7 +254,20 @@ public final class RunFixture {
         s.put("epochs_completed", epochsCompleted);
         s.put("epochs", epochs);
         s.put("final", figures(epochsCompleted, 0));
-        s.put("best", figures(Math.max(1, epochsCompleted - 1), bestImprovement));
+        if (selection == null) {
+            s.put("best", figures(Math.max(1, epochsCompleted - 1), bestImprovement));
+        } else {
+            s.put("selection", selection);
+            if ("validation".equals(selection)) {
+                Map<String, Object> best = figures(Math.max(1, epochsCompleted - 1), bestImprovement);
+                best.put("selected_on", "validation");
+                best.put("val_balanced_accuracy", balanced - 0.05 + bestImprovement);
+                s.put("best", best);
+            }
+            Map<String, Object> tested = figures(Math.max(1, epochsCompleted - 1), 2 * bestImprovement);
+            tested.put("selected_on", "test");
+            s.put("test_selected", tested);
+        }
         List<Map<String, Object>> classes = new ArrayList<>();
         double[] accuracy = {many, many, medium, few == null ? 0 : few};
         String[] groups = {"many", "many", "medium", "few"};

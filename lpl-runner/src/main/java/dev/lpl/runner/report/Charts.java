@@ -41,6 +41,10 @@ public final class Charts {
     /** Grey: references. */
     static final Color GREY = new Color(0x7f7f7f);
 
+    /** One colour per series where series are groups (methods), in order. */
+    public static final List<Color> SERIES = List.of(BLUE, ORANGE, GREEN, RED, PURPLE, new Color(0x8c564b),
+            new Color(0xe377c2), GREY, new Color(0xbcbd22), new Color(0x17becf));
+
     private static final int WIDTH = 900;
     private static final int HEIGHT = 500;
     /** Above this many classes, category labels are class indices and counts only. */
@@ -375,7 +379,13 @@ public final class Charts {
         return chart;
     }
 
-    private static void style(Chart<? extends AxesChartStyler, ?> chart) {
+    /**
+     * Applies the report's look (white background, light grid, sans-serif fonts, no tooltips) to a
+     * chart, so that {@code lpl compare --plot} draws like {@code lpl report}.
+     *
+     * @param chart an XY or category chart
+     */
+    public static void style(Chart<? extends AxesChartStyler, ?> chart) {
         AxesChartStyler s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);

@@ -4,7 +4,6 @@ import dev.lpl.api.LplException;
 import dev.lpl.core.run.AtomicFiles;
 import dev.lpl.core.run.Provenance;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,11 +15,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
- * Writes a run's report: PNG plots and an {@code index.html} that shows them, by default into
+ * Writes a run's report: plots as PNG (shown by the page) and SVG (same name, for papers and slides)
+ * and an {@code index.html} that shows them, by default into
  * {@code RUN_DIR/report/}. Everything is written into a temporary sibling directory first and
  * moved into place at the end, so a failed report never leaves a half-written page behind; a
  * previous report in the target is replaced.
@@ -42,7 +41,7 @@ public final class ReportWriter {
      *
      * @param directory the report directory
      * @param index its {@code index.html}
-     * @param plots the PNG file names written, in page order
+     * @param plots the PNG file names written, in page order (each with an SVG of the same name)
      * @param skipped one line per plot not drawn, with the reason
      */
     public record Report(Path directory, Path index, List<String> plots, List<String> skipped) {}
@@ -120,9 +119,7 @@ public final class ReportWriter {
             for (Plot plot : PLOTS) {
                 Optional<? extends Chart<?, ?>> chart = plot.chart().apply(run);
                 if (chart.isPresent()) {
-                    try (OutputStream out = Files.newOutputStream(staging.resolve(plot.file()))) {
-                        BitmapEncoder.saveBitmap(chart.get(), out, BitmapEncoder.BitmapFormat.PNG);
-                    }
+                    ChartFiles.write(chart.get(), staging, plot.file().replaceFirst("\\.png$", ""));
                     figures.add(new ReportPage.Figure(plot.file(), plot.title(), plot.caption()));
                 } else if (plot.missing() != null) {
                     skipped.add(new ReportPage.Skipped(plot.title(), plot.missing()));

@@ -184,7 +184,14 @@ public final class RunDirectoryReader {
         return classes;
     }
 
-    private static RunResults.Figures figures(JsonNode f) {
+    /**
+     * Reads one epoch's headline figures, e.g. {@code summary.json}'s {@code final}, {@code best}
+     * or {@code test_selected}.
+     *
+     * @param f the object ({@code NaN} for every figure it lacks)
+     * @return the figures
+     */
+    public static RunResults.Figures figures(JsonNode f) {
         double accuracy = number(f.path("test_accuracy"));
         double error = number(f.path("top1_error"));
         return new RunResults.Figures(

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,18 @@ class ReportWriterTest {
         }
     }
 
+    /** Each file is a non-empty SVG document (parsed as XML, its DTD not fetched). */
+    static void assertValidSvgs(Path dir, List<String> files) throws Exception {
+        DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
+        xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        for (String file : files) {
+            Path svg = dir.resolve(file);
+            assertThat(Files.size(svg)).as(file).isGreaterThan(1000);
+            assertThat(xml.newDocumentBuilder().parse(svg.toFile()).getDocumentElement().getTagName()).as(file)
+                    .isEqualTo("svg");
+        }
+    }
+
     @Test
     void writesEveryPlotAndAPageThatShowsThem() throws Exception {
         Path dir = RunFixture.named("lpl-seed7").method("lpl").seed(7)
@@ -50,9 +63,12 @@ class ReportWriterTest {
         assertThat(report.plots()).containsExactlyElementsOf(ALL_PLOTS);
         assertThat(report.skipped()).isEmpty();
         assertValidPngs(out, ALL_PLOTS);
+        List<String> svgs = ALL_PLOTS.stream().map(p -> p.replace(".png", ".svg")).toList();
+        assertValidSvgs(out, svgs);
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactlyInAnyOrderElementsOf(Stream.concat(ALL_PLOTS.stream(), Stream.of("index.html")).toList());
+                    .containsExactlyInAnyOrderElementsOf(
+                            Stream.of(ALL_PLOTS.stream(), svgs.stream(), Stream.of("index.html")).flatMap(s -> s).toList());
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
