@@ -32,7 +32,8 @@ import java.util.Set;
  *   output-root = "runs/my-sweep"        # optional; default runs/&lt;file name&gt;, relative to the working dir
  *   parallel = 2                         # optional; processes at a time (default 1)
  *   threads-per-run = 0                  # optional; training.threads of each run (0 = cores / parallel)
- *   group-by = method                    # optional; the final table's grouping
+ *   group-by = method                    # optional; the final table's grouping (default: method and
+ *                                        # every grid key but run.seed)
  * }
  * </pre>
  *
@@ -123,13 +124,32 @@ public record SweepSpec(
             if (parallel < 1 || threads < 0) {
                 throw new LplException("sweep file " + file + ": parallel must be >= 1 and threads-per-run >= 0");
             }
-            String groupBy = sweep.hasPath("group-by") ? sweep.getString("group-by") : "method";
+            String groupBy = sweep.hasPath("group-by") ? sweep.getString("group-by") : defaultGroupBy(grid.keySet());
             return new SweepSpec(file, base, fixed, grid, outputRoot, parallel, threads, groupBy);
         } catch (ConfigException e) {
             throw new LplException("sweep file " + file + ": " + e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new LplException("sweep file " + file + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The table's grouping when the sweep file names none: the method, then every other grid key but
+     * the seed, so that each row pools exactly the runs that differ in their seed only (lpl compare
+     * refuses to pool runs that differ in anything else).
+     *
+     * @param gridKeys the grid's keys, in order
+     * @return a {@code --group-by} value such as {@code method} or {@code method,training.epochs}
+     */
+    static String defaultGroupBy(java.util.Collection<String> gridKeys) {
+        List<String> keys = new ArrayList<>(List.of("method"));
+        for (String key : gridKeys) {
+            String bare = key.startsWith("lpl.") ? key.substring(4) : key;
+            if (!bare.equals("run.seed") && !bare.equals("method.type")) {
+                keys.add(bare);
+            }
+        }
+        return String.join(",", keys);
     }
 
     /** Where a grid entry is written: its line, then its column (several keys may share a line). */
