@@ -193,7 +193,7 @@ final class SweepCommand implements Callable<Integer> {
                 case "failed" -> {
                     if (retryFailed) {
                         if (!dryRun) {
-                            Files.move(run.directory(), run.directory().resolveSibling(run.name() + ".failed-" + stamp));
+                            CellCheck.moveAside(run, sweep.outputRoot(), "failed-" + stamp);
                         }
                         tasks.add(new LocalExecutor.Task(run, trainArguments(sweep, run, threads), log));
                     } else {
@@ -331,7 +331,7 @@ final class SweepCommand implements Callable<Integer> {
                         if (!dryRun) {
                             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
                                     Locale.ROOT));
-                            Files.move(run.directory(), run.directory().resolveSibling(run.name() + ".failed-" + stamp));
+                            CellCheck.moveAside(run, root, "failed-" + stamp);
                         }
                         toRun.add(run.name());
                     } else {

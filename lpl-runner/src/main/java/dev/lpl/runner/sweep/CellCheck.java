@@ -175,8 +175,10 @@ public final class CellCheck {
     }
 
     /**
-     * Moves a changed cell's run aside, to {@code OUTPUT_ROOT/.replaced/NAME-STAMP} (with a
-     * {@code -2}, {@code -3}, ... suffix if that exists).
+     * Moves a changed (or failed, retried) cell's run aside, to {@code
+     * OUTPUT_ROOT/.replaced/NAME-STAMP} (with a {@code -2}, {@code -3}, ... suffix if that exists),
+     * where {@code lpl compare OUTPUT_ROOT} does not see it; the local executor's log of the run,
+     * {@code OUTPUT_ROOT/logs/NAME.log}, moves into it as {@code sweep-task.log}.
      *
      * @param run the cell
      * @param outputRoot the sweep's output root
@@ -193,6 +195,11 @@ public final class CellCheck {
         try {
             Files.createDirectories(parent);
             Files.move(run.directory(), target);
+            // the local executor's log of the old run goes with it, so the cell's new log starts empty
+            Path log = outputRoot.resolve("logs").resolve(run.name() + ".log");
+            if (Files.isRegularFile(log)) {
+                Files.move(log, target.resolve("sweep-task.log"));
+            }
         } catch (IOException e) {
             throw new LplException("cannot move " + run.directory() + " to " + target + ": " + e.getMessage()
                     + "; move it away yourself and run the sweep again", e);

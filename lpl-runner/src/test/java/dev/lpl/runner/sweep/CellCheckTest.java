@@ -73,4 +73,19 @@ class CellCheckTest {
             assertThat(run.directory()).doesNotExist();
         }
     }
+
+    @Test
+    void aRetriedFailedRunTakesItsLogAlong(@TempDir Path dir) throws Exception {
+        SweepRun run = new SweepRun("cell", List.of(), dir.resolve("cell"));
+        Files.createDirectories(run.directory());
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("logs/cell.log"), "epoch 1/2 ...\n");
+        Path to = CellCheck.moveAside(run, dir, "failed-20260101-000000");
+        assertThat(to).isEqualTo(dir.resolve(".replaced/cell-failed-20260101-000000"));
+        assertThat(to.resolve("sweep-task.log")).hasContent("epoch 1/2 ...");
+        assertThat(dir.resolve("logs/cell.log")).doesNotExist();
+        try (var entries = Files.list(dir)) { // nothing left that lpl compare DIR would read as a run
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".replaced", "logs");
+        }
+    }
 }
