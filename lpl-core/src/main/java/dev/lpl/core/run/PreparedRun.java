@@ -381,8 +381,8 @@ public final class PreparedRun implements AutoCloseable {
     private void finishEpoch(EpochOutcome outcome) {
         EpochResult result = outcome.result();
         // best = highest validation balanced accuracy (ties: the earliest); no validation set, no best
-        boolean best = outcome.validation() != null && history.stream().noneMatch(
-                h -> number(h.get("val_balanced_accuracy")) >= outcome.validation().metrics().balancedAccuracy());
+        boolean best = outcome.validation() != null && ModelSelection.isNewBest(history, ModelSelection.VALIDATION_KEY,
+                outcome.validation().metrics().balancedAccuracy());
         Map<String, Object> line = metricsLine(outcome, training.engine().phase(result.epoch()));
         history.add(line);
         directory.appendLine(RunDirectory.METRICS, Json.line(line));
@@ -540,16 +540,16 @@ public final class PreparedRun implements AutoCloseable {
         s.put("epochs_completed", history.size());
         s.put("epochs", description.epochs());
         boolean validated = description.validation() != null;
-        s.put("selection", validated ? "validation" : "final");
+        s.put("selection", validated ? ModelSelection.VALIDATION : ModelSelection.FINAL);
         if (!history.isEmpty()) {
             s.put("final", figures(history.get(history.size() - 1)));
             if (validated) {
-                Map<String, Object> best = figures(argmax("val_balanced_accuracy"));
-                best.put("selected_on", "validation");
+                Map<String, Object> best = figures(ModelSelection.firstArgmax(history, ModelSelection.VALIDATION_KEY));
+                best.put("selected_on", ModelSelection.VALIDATION);
                 s.put("best", best);
             }
-            Map<String, Object> testSelected = figures(argmax("balanced_accuracy"));
-            testSelected.put("selected_on", "test");
+            Map<String, Object> testSelected = figures(ModelSelection.firstArgmax(history, ModelSelection.TEST_KEY));
+            testSelected.put("selected_on", ModelSelection.TEST);
             s.put("test_selected", testSelected);
         }
         training.engine().fineTune().ifPresent(fineTune -> s.put("phases", phases(fineTune)));
@@ -584,17 +584,6 @@ public final class PreparedRun implements AutoCloseable {
             phases.add(phase);
         }
         return phases;
-    }
-
-    /** The first epoch with the highest value of a key (NaN never wins). */
-    private Map<String, Object> argmax(String key) {
-        Map<String, Object> best = history.get(0);
-        for (Map<String, Object> h : history) {
-            if (number(h.get(key)) > number(best.get(key)) || Double.isNaN(number(best.get(key)))) {
-                best = h;
-            }
-        }
-        return best;
     }
 
     private double sum(String key) {
