@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code lpl eval} picks {@code best} (selected on validation) only for a run with a validation
  * split, else the final checkpoint, and says which; a run of an older lpl (no {@code selection})
  * is treated as having no validation split and its {@code best} as selected on the test set.
+ * {@code lpl report} labels figures selected on the test set as such.
  */
-class EvalSelectionTest {
+class ModelSelectionCommandsTest {
 
     @TempDir
     static Path tmp;
@@ -104,6 +105,19 @@ class EvalSelectionTest {
         assertThat(best.code()).as(best.err()).isZero();
         assertThat(best.out()).contains(", checkpoint best (epoch 2, selected on test balanced accuracy:"
                 + " optimistic, not a fair comparison)\n");
+    }
+
+    @Test
+    void theReportLabelsHowTheSecondColumnWasSelected() throws Exception {
+        int bestEpoch = summary(validated).get("best").get("epoch").asInt();
+        assertThat(CommandLineTest.lpl("report", validated.toString()).code()).isZero();
+        assertThat(Files.readString(validated.resolve("report/index.html")))
+                .contains("best on validation balanced accuracy (epoch " + bestEpoch + ")")
+                .doesNotContain("selected on test");
+        int testEpoch = summary(plain).get("test_selected").get("epoch").asInt();
+        assertThat(CommandLineTest.lpl("report", plain.toString()).code()).isZero();
+        assertThat(Files.readString(plain.resolve("report/index.html")))
+                .contains("selected on test balanced accuracy (epoch " + testEpoch + "; optimistic)");
     }
 
     private static void copy(Path from, Path to) throws Exception {
