@@ -112,6 +112,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (outcome.last() != null) {
                 ResultTables.printResult(stdout, run.description(), outcome.last());
+                ResultTables.printSelection(stdout, run.directory().path());
             }
             stdout.println("run directory: " + run.directory().path());
             stdout.flush();

@@ -39,14 +39,18 @@ import java.util.stream.Stream;
  * method.npz} (the method's state, e.g. ISDA's covariance) and {@code state.json} (position in
  * training and the partial epoch's accumulators). A checkpoint is written into a temporary
  * directory and renamed into place, so a crash never leaves a half-written one; the last {@code
- * keep} epoch checkpoints are kept, plus {@code best} (highest balanced accuracy) and the latest
- * mid-epoch (stop) checkpoint.
+ * keep} epoch checkpoints are kept, plus {@code best} (only in runs with a validation set: the
+ * epoch with the highest validation balanced accuracy, ties to the earliest; the test set never
+ * selects a checkpoint) and the latest mid-epoch (stop) checkpoint.
  */
 public final class Checkpoints {
 
     /** The directory of a run's checkpoints. */
     public static final String DIRECTORY = "checkpoints";
-    /** The copy of the checkpoint with the best balanced accuracy. */
+    /**
+     * The copy of the epoch checkpoint with the highest validation balanced accuracy (ties: the
+     * earliest); written only when the run has a validation set ({@code data.validation}).
+     */
     public static final String BEST = "best";
 
     private static final String MODEL = "model.npz";
@@ -128,6 +132,7 @@ public final class Checkpoints {
             state.put("batch", position.batch());
             state.put("loss_sum", position.lossSum());
             state.put("samples", position.samples());
+            state.put("train_correct", position.correct());
             state.put("variation_raw", position.variationSums()[0]);
             state.put("variation_perturbed", position.variationSums()[1]);
             state.putAll(extra);
@@ -270,6 +275,7 @@ public final class Checkpoints {
                     state.get("batch").asInt(),
                     state.get("loss_sum").asDouble(),
                     state.get("samples").asLong(),
+                    state.path("train_correct").asLong(0), // absent in checkpoints of older lpl
                     new double[][] {doubles(state.get("variation_raw")), doubles(state.get("variation_perturbed"))});
             return new Restored(position, state);
         } catch (IOException e) {

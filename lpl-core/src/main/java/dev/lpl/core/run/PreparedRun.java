@@ -36,9 +36,16 @@ import java.util.stream.Collectors;
 /**
  * A run ready to train: everything validated and built, the run directory created (or, to resume,
  * reopened and the latest checkpoint restored). {@link #run} writes {@code resolved.conf}, {@code
- * manifest.json} and {@code train-indices.txt} (new runs), trains, and after every epoch appends a
- * line to {@code metrics.jsonl}, rewrites {@code summary.json} and {@code metrics.prom}, and writes
- * a checkpoint; a stop request writes a mid-epoch checkpoint.
+ * manifest.json}, {@code train-indices.txt} and {@code validation-indices.txt} (new runs), trains,
+ * and after every epoch appends a line to {@code metrics.jsonl}, rewrites {@code summary.json} and
+ * {@code metrics.prom}, and writes a checkpoint; a stop request writes a mid-epoch checkpoint.
+ *
+ * <p>Model selection is honest: {@code summary.json}'s {@code selection} is {@code validation} when
+ * the run has a validation set ({@code data.validation}), else {@code final}. Its {@code final} is
+ * the last epoch; {@code best} (only with a validation set, as is {@code checkpoints/best}) is the
+ * epoch with the highest validation balanced accuracy (ties: the earliest); {@code test_selected}
+ * is the epoch with the highest test balanced accuracy, an optimistic figure kept only because
+ * some papers report it, always labelled {@code "selected_on": "test"}.
  */
 public final class PreparedRun implements AutoCloseable {
 
@@ -58,6 +65,9 @@ public final class PreparedRun implements AutoCloseable {
      * @param seeds the root seed and its child seeds
      * @param longTail how the training set was sampled
      * @param trainIndices the source indices kept by long-tail sampling, or null without it
+     * @param validation the manifest's {@code dataset.validation} block, or null without a
+     *     validation set
+     * @param validationIndices the validation set's source indices, or null without one
      */
     public record Description(
             String name,
@@ -72,7 +82,9 @@ public final class PreparedRun implements AutoCloseable {
             int batchSize,
             Map<String, Object> seeds,
             Map<String, Object> longTail,
-            int[] trainIndices) {}
+            int[] trainIndices,
+            Map<String, Object> validation,
+            int[] validationIndices) {}
 
     /**
      * The trainable parts of a run.
@@ -193,12 +205,13 @@ public final class PreparedRun implements AutoCloseable {
     }
 
     /**
-     * The test-set evaluation of the current weights.
+     * The evaluation of the current weights on the test (or validation) set.
      *
      * @param metrics accuracy, balanced accuracy, shot groups, confusion matrix
      * @param calibration confidence calibration and ECE
+     * @param loss mean cross-entropy of the prediction logits
      */
-    public record Evaluation(dev.lpl.core.train.ClassificationMetrics metrics, Calibration calibration) {}
+    public record Evaluation(dev.lpl.core.train.ClassificationMetrics metrics, Calibration calibration, double loss) {}
 
     /**
      * Evaluates the current weights on the test set.
@@ -221,7 +234,18 @@ public final class PreparedRun implements AutoCloseable {
             result = training.engine().evaluate(logits -> logits.sub(logits.getManager().create(shift)));
         }
         return new Evaluation(new dev.lpl.core.train.ClassificationMetrics(result.confusion(), counts),
-                result.calibration());
+                result.calibration(), result.loss());
+    }
+
+    /**
+     * Evaluates the current weights on the validation set, with the method's own predictions.
+     *
+     * @return the evaluation, if the run has a validation set
+     */
+    public Optional<Evaluation> evaluateValidation() {
+        return training.engine().evaluateValidation().map(result -> new Evaluation(
+                new dev.lpl.core.train.ClassificationMetrics(result.confusion(), description.classCounts()),
+                result.calibration(), result.loss()));
     }
 
     /** Restores the latest checkpoint and the metrics of the epochs it covers (to resume). */
@@ -273,6 +297,15 @@ public final class PreparedRun implements AutoCloseable {
                         + key + ": was " + recorded.get(key) + ", now " + now.get(key)
                         + "); resume with the same dataset files");
             }
+            JsonNode validation = manifest.path("dataset").path("validation");
+            String recordedHash = validation.isObject() ? validation.path("indices_sha256").asText() : null;
+            String hash = description.validation() == null ? null
+                    : String.valueOf(description.validation().get("indices_sha256"));
+            if (!java.util.Objects.equals(recordedHash, hash)) {
+                throw new LplException("the validation set differs from when run " + description.name() + " started"
+                        + " (indices sha256 was " + recordedHash + ", now " + hash + "); use the run's resolved.conf"
+                        + " unchanged, or set data.validation.indices-file to its " + RunDirectory.VALIDATION_INDICES);
+            }
         } catch (IOException e) {
             throw new LplException(directory.path().resolve(RunDirectory.MANIFEST) + " cannot be read: " + e.getMessage(), e);
         }
@@ -303,6 +336,10 @@ public final class PreparedRun implements AutoCloseable {
             directory.write(RunDirectory.MANIFEST, Json.pretty(manifest()));
             if (description.trainIndices() != null) {
                 directory.write(RunDirectory.TRAIN_INDICES, Arrays.stream(description.trainIndices())
+                        .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
+            }
+            if (description.validationIndices() != null) {
+                directory.write(RunDirectory.VALIDATION_INDICES, Arrays.stream(description.validationIndices())
                         .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
             }
         }
@@ -343,7 +380,9 @@ public final class PreparedRun implements AutoCloseable {
 
     private void finishEpoch(EpochOutcome outcome) {
         EpochResult result = outcome.result();
-        boolean best = history.stream().noneMatch(h -> number(h.get("balanced_accuracy")) >= result.balancedAccuracy());
+        // best = highest validation balanced accuracy (ties: the earliest); no validation set, no best
+        boolean best = outcome.validation() != null && ModelSelection.isNewBest(history, ModelSelection.VALIDATION_KEY,
+                outcome.validation().metrics().balancedAccuracy());
         Map<String, Object> line = metricsLine(outcome, training.engine().phase(result.epoch()));
         history.add(line);
         directory.appendLine(RunDirectory.METRICS, Json.line(line));
@@ -405,6 +444,7 @@ public final class PreparedRun implements AutoCloseable {
         data.put("test_size", dataset.test().size());
         data.put("train_class_counts", description.classCounts());
         data.put("long_tail", description.longTail());
+        data.put("validation", description.validation());
         data.put("image_shape", List.of(dataset.train().channels(), dataset.train().height(), dataset.train().width()));
         m.put("dataset", data);
         m.put("method", description.method());
@@ -423,13 +463,27 @@ public final class PreparedRun implements AutoCloseable {
         line.put("epochs", r.epochs());
         line.put("phase", phase);
         line.put("train_loss", r.trainLoss());
+        line.put("train_accuracy", outcome.trainAccuracy());
         line.put("test_accuracy", r.testAccuracy());
         line.put("balanced_accuracy", r.balancedAccuracy());
         line.put("many_shot_accuracy", r.manyShotAccuracy());
         line.put("medium_shot_accuracy", r.mediumShotAccuracy());
         line.put("few_shot_accuracy", r.fewShotAccuracy());
         line.put("ece", outcome.calibration().ece());
+        line.put("test_loss", outcome.testLoss());
         line.put("per_class_accuracy", r.perClassAccuracy());
+        TrainingEngine.SetEvaluation validation = outcome.validation();
+        if (validation != null) {
+            var v = validation.metrics();
+            line.put("val_accuracy", v.accuracy());
+            line.put("val_balanced_accuracy", v.balancedAccuracy());
+            line.put("val_many_shot_accuracy", v.groupAccuracy(ShotGroup.MANY));
+            line.put("val_medium_shot_accuracy", v.groupAccuracy(ShotGroup.MEDIUM));
+            line.put("val_few_shot_accuracy", v.groupAccuracy(ShotGroup.FEW));
+            line.put("val_ece", validation.calibration().ece());
+            line.put("val_loss", validation.loss());
+            line.put("val_per_class_accuracy", v.perClassAccuracy());
+        }
         line.put("relative_loss_variation", outcome.lossVariation());
         line.put("learning_rate", r.learningRate());
         line.put("epoch_seconds", r.seconds());
@@ -487,13 +541,18 @@ public final class PreparedRun implements AutoCloseable {
         s.put("dataset", description.dataset().name());
         s.put("epochs_completed", history.size());
         s.put("epochs", description.epochs());
+        boolean validated = description.validation() != null;
+        s.put("selection", validated ? ModelSelection.VALIDATION : ModelSelection.FINAL);
         if (!history.isEmpty()) {
-            Map<String, Object> last = history.get(history.size() - 1);
-            Map<String, Object> best = history.stream()
-                    .max(java.util.Comparator.comparingDouble(h -> number(h.get("balanced_accuracy"))))
-                    .orElse(last);
-            s.put("final", figures(last));
-            s.put("best", figures(best));
+            s.put("final", figures(history.get(history.size() - 1)));
+            if (validated) {
+                Map<String, Object> best = figures(ModelSelection.firstArgmax(history, ModelSelection.VALIDATION_KEY));
+                best.put("selected_on", ModelSelection.VALIDATION);
+                s.put("best", best);
+            }
+            Map<String, Object> testSelected = figures(ModelSelection.firstArgmax(history, ModelSelection.TEST_KEY));
+            testSelected.put("selected_on", ModelSelection.TEST);
+            s.put("test_selected", testSelected);
         }
         training.engine().fineTune().ifPresent(fineTune -> s.put("phases", phases(fineTune)));
         s.putAll(detail);
@@ -542,8 +601,13 @@ public final class PreparedRun implements AutoCloseable {
         f.put("test_accuracy", line.get("test_accuracy"));
         f.put("top1_error", 1 - number(line.get("test_accuracy")));
         for (String key : List.of("balanced_accuracy", "many_shot_accuracy", "medium_shot_accuracy",
-                "few_shot_accuracy", "ece", "train_loss")) {
+                "few_shot_accuracy", "ece", "train_loss", "test_loss", "train_accuracy")) {
             f.put(key, line.get(key));
+        }
+        if (line.containsKey("val_balanced_accuracy")) {
+            for (String key : List.of("val_accuracy", "val_balanced_accuracy", "val_loss", "val_ece")) {
+                f.put(key, line.get(key));
+            }
         }
         return f;
     }

@@ -28,6 +28,8 @@ public final class RunDirectory {
     public static final String SUMMARY = "summary.json";
     /** The training-set indices kept by long-tail sampling, one per line, in training-set order. */
     public static final String TRAIN_INDICES = "train-indices.txt";
+    /** The source training-set indices of the validation set ({@code data.validation}), one per line. */
+    public static final String VALIDATION_INDICES = "validation-indices.txt";
     /** The run's metrics in the Prometheus text format, rewritten after every epoch. */
     public static final String METRICS_PROM = "metrics.prom";
 

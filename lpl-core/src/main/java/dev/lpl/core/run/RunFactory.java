@@ -37,6 +37,7 @@ import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.data.TrainSubset;
+import dev.lpl.core.data.ValidationSplit;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
 import dev.lpl.core.plugin.RegistryComponents;
@@ -269,7 +270,8 @@ public final class RunFactory {
             int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
             String datasetName, Settings datasetSettings, LongTail longTail, int padding,
             Augmentation.PaddingMode paddingMode, boolean flip, int batchSize, int evalBatchSize, int prefetch,
-            long seed, DatasetContext dataContext, Path indicesFile, TrainingEngine.FineTune fineTune) {}
+            long seed, DatasetContext dataContext, Path indicesFile, TrainingEngine.FineTune fineTune,
+            ValidationSplit validation) {}
 
     private Plan plan(RunConfig config) {
         Settings root = config.settings();
@@ -325,7 +327,7 @@ public final class RunFactory {
             return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
                     checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
                     padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, dataContext,
-                    indicesFile(data), fineTune);
+                    indicesFile(data), fineTune, ValidationSplit.parse(data.getSettings("validation")));
         } catch (RuntimeException e) {
             objective.close();
             throw e;
@@ -391,7 +393,8 @@ public final class RunFactory {
         MetaReweighting metaReweighting = objective.perturbation() instanceof MetaReweighting r ? r : null;
         TrainSubset loaded = TrainSubset.of(loadDataset(datasetFactory, datasetSettings, datasetName, dataContext),
                 longTail, indicesFile, Seeds.derive(seed, "long-tail"),
-                metaReweighting == null ? 0 : metaReweighting.metaPerClass());
+                metaReweighting == null ? 0 : metaReweighting.metaPerClass(), plan.validation(),
+                Seeds.derive(seed, "validation"));
         ImageDataset dataset = loaded.dataset();
         int numClasses = dataset.numClasses();
         Map<String, Object> longTailInfo = loaded.info();
@@ -400,6 +403,10 @@ public final class RunFactory {
             longTailInfo.put("indices_file", RunDirectory.TRAIN_INDICES);
         }
         objective.perturbation().checkNumClasses(numClasses);
+        Map<String, Object> validationInfo = loaded.validationInfo();
+        if (validationInfo != null) {
+            validationInfo.put("indices_file", RunDirectory.VALIDATION_INDICES);
+        }
         long[] classCounts = dataset.train().classCounts(numClasses);
         for (int c = 0; c < numClasses; c++) {
             if (classCounts[c] == 0) {
@@ -426,27 +433,37 @@ public final class RunFactory {
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
                 numClasses, logits -> objective.predictionLogits(logits, classCounts));
+        // the validation set is evaluated as the test set is: no augmentation, same predictions
+        BatchLoader validationLoader = loaded.validation() == null ? null
+                : new BatchLoader(loaded.validation(), augmentation, evalBatchSize, false, 0, prefetch);
+        Evaluator validationEvaluator = validationLoader == null ? null : new Evaluator(block, parameterStore,
+                manager, device, validationLoader, imageShape, numClasses,
+                logits -> objective.predictionLogits(logits, classCounts));
         MetaBatches metaBatches = metaReweighting == null ? null : new MetaBatches(loaded.meta(), augmentation,
                 metaReweighting.metaBatchSize(), Seeds.derive(seed, "meta-loader"));
         TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
                 classCounts, imageShape, epochs, metaBatches);
         TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
-                classCounts, epochs, seed, metrics.registry(), plan.fineTune());
+                validationEvaluator, classCounts, epochs, seed, metrics.registry(), plan.fineTune());
         RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);
 
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("root", seed);
-        for (String stream : List.of("init", "data", "long-tail", "loader")) {
+        for (String stream : List.of("init", "data", "long-tail", "loader", "validation")) {
             seeds.put(stream, Seeds.derive(seed, stream));
         }
         PreparedRun.Description description = new PreparedRun.Description(
                 name, methodName, modelName, dataset, classCounts, block.trainableParameterCount(),
                 device.toString(), engine.getEngineName() + " " + engine.getVersion(), epochs, batchSize,
-                seeds, longTailInfo, kept);
+                seeds, longTailInfo, kept, validationInfo, loaded.validationIndices());
         PreparedRun.Training parts = new PreparedRun.Training(trainingEngine, block, optimizer, objective, manager,
                 new Checkpoints(directory, checkpointKeep), checkpointEvery, metrics);
-        PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners,
-                List.of(trainLoader, testLoader, objective, manager));
+        List<AutoCloseable> resources = new ArrayList<>(List.of(trainLoader, testLoader));
+        if (validationLoader != null) {
+            resources.add(validationLoader);
+        }
+        resources.addAll(List.of(objective, manager));
+        PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners, resources);
         if (resumeFrom != null && restoreLatest) {
             run.restoreLatest();
         }
@@ -469,8 +486,8 @@ public final class RunFactory {
     }
 
     /**
-     * Loads the configured dataset and applies long-tail sampling (or {@code
-     * data.long-tail.indices-file}) exactly as a run does, without starting the engine ({@code lpl
+     * Loads the configured dataset, carves the validation set ({@code data.validation}) and applies
+     * long-tail sampling (or {@code data.long-tail.indices-file}) exactly as a run does, without starting the engine ({@code lpl
      * data describe}).
      *
      * @param config the configuration
@@ -492,7 +509,8 @@ public final class RunFactory {
             metaPerClass = perturbation instanceof MetaReweighting r ? r.metaPerClass() : 0;
         }
         return TrainSubset.of(source, longTail, indicesFile, Seeds.derive(root.getLong("run.seed"), "long-tail"),
-                metaPerClass);
+                metaPerClass, ValidationSplit.parse(data.getSettings("validation")),
+                Seeds.derive(root.getLong("run.seed"), "validation"));
     }
 
     private static TrainingEngine.FineTune fineTune(Settings training, int epochs) {
