@@ -567,8 +567,8 @@ public final class Checkpoints {
             // ZipException (truncated: no central directory), IllegalArgumentException ("Malformed
             // data") and the engine's own exceptions from NDList.decode: all mean a damaged file
             out.values().forEach(NDArray::close);
-            throw new UnreadableException(file, "is truncated or corrupt (" + e.getClass().getSimpleName() + ": "
-                    + firstLine(e.getMessage()) + ")", e);
+            throw new UnreadableException(file, "is truncated or corrupt (" + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : firstLine(e.getMessage())) + ")", e);
         }
     }
 }
