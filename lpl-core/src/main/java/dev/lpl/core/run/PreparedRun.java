@@ -34,11 +34,20 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * A run ready to train: everything validated and built, the run directory created (or, to resume,
- * reopened and the latest checkpoint restored). {@link #run} writes {@code resolved.conf}, {@code
- * manifest.json}, {@code train-indices.txt} and {@code validation-indices.txt} (new runs), trains,
- * and after every epoch appends a line to {@code metrics.jsonl}, rewrites {@code summary.json} and
- * {@code metrics.prom}, and writes a checkpoint; a stop request writes a mid-epoch checkpoint.
+ * A run ready to train: everything validated and built, the run directory reserved (or, to resume,
+ * reopened and the latest checkpoint restored). {@link #run} creates the run directory with {@code
+ * resolved.conf}, {@code manifest.json}, {@code train-indices.txt} and {@code
+ * validation-indices.txt} at once (new runs; {@link
+ * RunDirectory#publish}), trains, and at the end of every epoch, in this order: writes a checkpoint
+ * (when due; its rename commits the epoch, and its {@code state.json} carries every metrics line,
+ * the epoch's detail and the best epoch), replaces {@code checkpoints/best} (a best epoch), appends
+ * the line to {@code metrics.jsonl}, rewrites {@code metrics.prom} and {@code summary.json}. A stop
+ * request writes a mid-epoch checkpoint.
+ *
+ * <p>Resuming restores the latest checkpoint (or a named one) and rebuilds from its {@code
+ * state.json} whatever a crash after its rename left undone: {@code metrics.jsonl} (rewritten),
+ * {@code best} (repaired), and, when the checkpoint is the last epoch's, {@code summary.json}
+ * ({@code completed}). So a crash at any instant costs at most the work since the last checkpoint.
  *
  * <p>Model selection is honest: {@code summary.json}'s {@code selection} is {@code validation} when
  * the run has a validation set ({@code data.validation}), else {@code final}. Its {@code final} is
@@ -125,6 +134,11 @@ public final class PreparedRun implements AutoCloseable {
      */
     public record Outcome(Status status, EpochOutcome last, Path checkpoint) {}
 
+    /** state.json keys of the bookkeeping a checkpoint carries. */
+    private static final String HISTORY = "history";
+    private static final String DETAIL = "detail";
+    private static final String BEST_EPOCH = "best_epoch";
+
     private final RunConfig config;
     private final Description description;
     private final RunDirectory directory;
@@ -133,6 +147,8 @@ public final class PreparedRun implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final List<Map<String, Object>> history = new ArrayList<>();
     private Map<String, Object> detail = Map.of();
+    private Integer bestEpoch;
+    private final List<String> resumeNotes = new ArrayList<>();
     private Position start;
     private boolean resumed;
     private Path stopCheckpoint;
@@ -190,6 +206,26 @@ public final class PreparedRun implements AutoCloseable {
     }
 
     /**
+     * Returns what resuming repaired or cleaned up (stale temporaries, {@code best}, discarded
+     * checkpoints), one sentence each, for the user.
+     *
+     * @return the notes; empty for a new run
+     */
+    public List<String> resumeNotes() {
+        return List.copyOf(resumeNotes);
+    }
+
+    /**
+     * Returns whether every epoch is already done: a resumed run whose last epoch was checkpointed
+     * before a crash; {@link #run} then only finishes its bookkeeping.
+     *
+     * @return whether no epoch is left to train
+     */
+    public boolean allEpochsDone() {
+        return start.epoch() >= description.epochs();
+    }
+
+    /**
      * Loads the weights (and optimizer and method state) of a checkpoint, for evaluation.
      *
      * @param checkpoint the checkpoint directory
@@ -199,9 +235,23 @@ public final class PreparedRun implements AutoCloseable {
             throw new LplException("checkpoint " + checkpoint + " does not exist; lpl eval lists the run's checkpoints");
         }
         checkSameData();
-        start = Checkpoints.restore(checkpoint, training.block(), training.optimizer(),
-                training.objective().perturbation(), training.manager()).position();
+        try {
+            start = Checkpoints.restore(checkpoint, training.block(), training.optimizer(),
+                    training.objective().perturbation(), training.manager()).position();
+        } catch (Checkpoints.UnreadableException e) {
+            throw new LplException(e.getMessage() + "; evaluate another checkpoint with --checkpoint NAME (available: "
+                    + checkpointNames() + ")", e);
+        }
         resumed = true;
+    }
+
+    private String checkpointNames() {
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(directory.path().resolve(Checkpoints.DIRECTORY).resolve(Checkpoints.BEST))) {
+            names.add(Checkpoints.BEST);
+        }
+        training.checkpoints().list().forEach(p -> names.add(p.getFileName().toString()));
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     /**
@@ -248,14 +298,63 @@ public final class PreparedRun implements AutoCloseable {
                 result.calibration(), result.loss()));
     }
 
-    /** Restores the latest checkpoint and the metrics of the epochs it covers (to resume). */
-    void restoreLatest() {
+    /**
+     * Restores the latest checkpoint, or a named one, and the bookkeeping of the epochs it covers
+     * (to resume): deletes what a crash left (temporaries, half-deleted checkpoints), discards the
+     * checkpoints after a named one, rewrites {@code metrics.jsonl} from the checkpoint and puts
+     * the right epoch into {@code checkpoints/best}.
+     *
+     * @param from the checkpoint to resume from (a name under {@code checkpoints/}), or null for
+     *     the latest
+     */
+    void restoreLatest(String from) {
         checkSameData();
-        Optional<Path> latest = training.checkpoints().latest();
-        if (latest.isPresent()) {
-            start = Checkpoints.restore(latest.get(), training.block(), training.optimizer(),
-                    training.objective().perturbation(), training.manager()).position();
+        Checkpoints checkpoints = training.checkpoints();
+        directory.removeStaleTemporaries()
+                .forEach(p -> resumeNotes.add("deleted " + p.getFileName() + ", left by a crash while the run was created"));
+        checkpoints.removeTemporaries()
+                .forEach(n -> resumeNotes.add("deleted checkpoints/" + n + ", left by a crash"));
+        Optional<Path> chosen = from == null ? checkpoints.latest() : Optional.of(checkpoints.named(from)
+                .orElseThrow(() -> new LplException("checkpoint " + from + " does not exist in " + directory.path()
+                        + "; available: " + checkpointNames())));
+        JsonNode state = null;
+        if (chosen.isPresent()) {
+            Checkpoints.Restored restored;
+            try {
+                restored = Checkpoints.restore(chosen.get(), training.block(), training.optimizer(),
+                        training.objective().perturbation(), training.manager());
+            } catch (Checkpoints.UnreadableException e) {
+                List<Path> all = checkpoints.list();
+                int index = all.indexOf(chosen.get());
+                String hint = index > 0
+                        ? "resume from the previous checkpoint with: lpl train --resume " + directory.path()
+                                + " --from-checkpoint " + all.get(index - 1).getFileName()
+                        : "no earlier checkpoint is left; start the run again under another name";
+                throw new LplException(e.getMessage() + "; " + hint, e);
+            }
+            start = restored.position();
+            state = restored.state();
+            if (from != null) {
+                checkpoints.discardAfter(chosen.get()).forEach(n -> resumeNotes.add("discarded checkpoint " + n
+                        + " (after " + from + ")"));
+            }
+            checkpoints.prune(); // a crash may have come between a checkpoint and its prune
         }
+        if (state != null && state.has(HISTORY)) {
+            history.addAll(Json.mapper().convertValue(state.get(HISTORY),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {}));
+            detail = Json.mapper().convertValue(state.path(DETAIL), LinkedHashMap.class);
+            bestEpoch = state.path(BEST_EPOCH).isInt() ? state.get(BEST_EPOCH).asInt() : null;
+            directory.writeLines(RunDirectory.METRICS, history.stream().map(Json::line).toList());
+            checkpoints.repairBest(bestEpoch).ifPresent(resumeNotes::add);
+        } else {
+            restoreLegacyBookkeeping();
+        }
+        resumed = true;
+    }
+
+    /** Checkpoints written before they carried the bookkeeping: metrics.jsonl and summary.json hold it. */
+    private void restoreLegacyBookkeeping() {
         for (String line : directory.truncateLines(RunDirectory.METRICS, start.epoch())) {
             try {
                 @SuppressWarnings("unchecked")
@@ -280,7 +379,6 @@ public final class PreparedRun implements AutoCloseable {
                 // the summary is rewritten at the next epoch
             }
         }
-        resumed = true;
     }
 
     private void checkSameData() {
@@ -330,18 +428,20 @@ public final class PreparedRun implements AutoCloseable {
      */
     public Outcome run(TrainingProgress progress, BooleanSupplier stopRequested) {
         if (!resumed) {
-            directory.write(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of run " + description.name()
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of run " + description.name()
                     + System.lineSeparator() + "# repeat with: lpl train -c " + RunDirectory.RESOLVED_CONF
                     + " --out NEW_DIR" + System.lineSeparator() + config.render());
-            directory.write(RunDirectory.MANIFEST, Json.pretty(manifest()));
+            files.put(RunDirectory.MANIFEST, Json.pretty(manifest()));
             if (description.trainIndices() != null) {
-                directory.write(RunDirectory.TRAIN_INDICES, Arrays.stream(description.trainIndices())
+                files.put(RunDirectory.TRAIN_INDICES, Arrays.stream(description.trainIndices())
                         .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
             }
             if (description.validationIndices() != null) {
-                directory.write(RunDirectory.VALIDATION_INDICES, Arrays.stream(description.validationIndices())
+                files.put(RunDirectory.VALIDATION_INDICES, Arrays.stream(description.validationIndices())
                         .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
             }
+            directory.publish(files);
         }
         ImageDataset dataset = description.dataset();
         RunInfo info = new RunInfo(description.name(), directory.path(), description.method(), dataset.name(),
@@ -374,6 +474,11 @@ public final class PreparedRun implements AutoCloseable {
         if (!finished) {
             return new Outcome(Status.STOPPED, last[0], stopCheckpoint);
         }
+        if (last[0] == null) {
+            // resumed after the last epoch's checkpoint: finish the bookkeeping a crash cut short
+            writeSummary("completed", Map.of());
+            CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
+        }
         listeners.forEach(l -> l.runFinished(last[0] == null ? null : last[0].result()));
         return new Outcome(Status.COMPLETED, last[0], null);
     }
@@ -385,11 +490,14 @@ public final class PreparedRun implements AutoCloseable {
                 outcome.validation().metrics().balancedAccuracy());
         Map<String, Object> line = metricsLine(outcome, training.engine().phase(result.epoch()));
         history.add(line);
-        directory.appendLine(RunDirectory.METRICS, Json.line(line));
         detail = detail(outcome);
-        training.metrics().epochFinished(result, outcome.calibration().ece());
-        directory.write(RunDirectory.METRICS_PROM, training.metrics().scrape());
         int completed = result.epoch() + 1;
+        if (best) {
+            bestEpoch = completed;
+        }
+        CrashInjector.reached(CrashPoint.EPOCH_EVALUATED);
+        // The checkpoint's rename commits the epoch (its state.json holds the line, the detail and
+        // the best epoch); everything after it is rebuilt from it on resume if a crash cuts it short.
         boolean lastEpoch = completed == description.epochs();
         int every = training.checkpointEvery();
         if (lastEpoch || best || (every > 0 && completed % every == 0)) {
@@ -398,7 +506,12 @@ public final class PreparedRun implements AutoCloseable {
                 training.checkpoints().markBest(checkpoint);
             }
         }
+        directory.appendLine(RunDirectory.METRICS, Json.line(line));
+        CrashInjector.reached(CrashPoint.METRICS_APPENDED);
+        training.metrics().epochFinished(result, outcome.calibration().ece());
+        directory.write(RunDirectory.METRICS_PROM, training.metrics().scrape());
         writeSummary(lastEpoch ? "completed" : "running", Map.of());
+        CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
         listeners.forEach(l -> l.epochFinished(result));
     }
 
@@ -407,6 +520,9 @@ public final class PreparedRun implements AutoCloseable {
         extra.put("run", description.name());
         extra.put("created", Instant.now().toString());
         extra.put("learning_rate", training.optimizer().learningRate());
+        extra.put(BEST_EPOCH, bestEpoch);
+        extra.put(HISTORY, history);
+        extra.put(DETAIL, detail);
         return training.checkpoints().write(position, training.block(), training.optimizer(),
                 training.objective().perturbation(), extra);
     }

@@ -220,6 +220,29 @@ public final class RunFactory {
      * @throws LplException if the directory holds no resumable run, or the run has completed
      */
     public PreparedRun resume(ConfigLoader loader, Path runDirectory) {
+        return resume(loader, runDirectory, null);
+    }
+
+    /**
+     * Prepares to continue a run from a named checkpoint (e.g. the one before a corrupt latest
+     * checkpoint); the checkpoints after it are discarded, and the metrics of the epochs after it
+     * are recomputed.
+     *
+     * @param loader the configuration loader
+     * @param runDirectory the run directory
+     * @param fromCheckpoint a name under {@code checkpoints/} (e.g. {@code epoch-0004}), or null for
+     *     the latest
+     * @return the prepared run, positioned after that checkpoint
+     * @throws LplException if the directory holds no resumable run, the run has completed, or the
+     *     checkpoint does not exist
+     */
+    public PreparedRun resume(ConfigLoader loader, Path runDirectory, String fromCheckpoint) {
+        if (!Files.exists(runDirectory)) {
+            throw new LplException("run directory " + runDirectory + " does not exist" + (RunDirectory
+                    .staleTemporaries(runDirectory).isEmpty() ? "; pass the directory lpl train --out wrote"
+                    : "; a crash stopped its creation before the first epoch: start it again with the same"
+                    + " lpl train command (it removes the leftover ." + runDirectory.getFileName() + ".tmp-*)"));
+        }
         Path conf = runDirectory.resolve(RunDirectory.RESOLVED_CONF);
         Path manifest = runDirectory.resolve(RunDirectory.MANIFEST);
         if (!Files.isRegularFile(conf) || !Files.isRegularFile(manifest)) {
@@ -236,7 +259,20 @@ public final class RunFactory {
                 throw new LplException(summary + " cannot be read: " + e.getMessage(), e);
             }
         }
-        return build(loader.load(conf, List.of()), runDirectory, runDirectory);
+        if (fromCheckpoint != null && new Checkpoints(runDirectory, 1).named(fromCheckpoint).isEmpty()) {
+            List<String> names = new Checkpoints(runDirectory, 1).list().stream()
+                    .map(p -> p.getFileName().toString()).toList();
+            throw new LplException("checkpoint " + fromCheckpoint + " does not exist in " + runDirectory
+                    + "; available: " + (names.isEmpty() ? "none" : String.join(", ", names)));
+        }
+        PreparedRun run = build(loader.load(conf, List.of()), runDirectory, runDirectory);
+        try {
+            run.restoreLatest(fromCheckpoint);
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        return run;
     }
 
     /**
@@ -252,13 +288,14 @@ public final class RunFactory {
         if (!Files.isRegularFile(conf)) {
             throw new LplException(runDirectory + " is not an lpl run directory (no " + RunDirectory.RESOLVED_CONF + ")");
         }
-        PreparedRun run = build(loader.load(conf, List.of()), runDirectory, runDirectory, false);
-        run.restore(checkpoint);
+        PreparedRun run = build(loader.load(conf, List.of()), runDirectory, runDirectory);
+        try {
+            run.restore(checkpoint);
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
         return run;
-    }
-
-    private PreparedRun build(RunConfig config, Path out, Path resumeFrom) {
-        return build(config, out, resumeFrom, true);
     }
 
     /**
@@ -346,7 +383,7 @@ public final class RunFactory {
         plan(config).objective().close();
     }
 
-    private PreparedRun build(RunConfig config, Path out, Path resumeFrom, boolean restoreLatest) {
+    private PreparedRun build(RunConfig config, Path out, Path resumeFrom) {
         // 1. Everything that needs neither the engine nor the data.
         Plan plan = plan(config);
         Settings root = plan.root();
@@ -464,9 +501,6 @@ public final class RunFactory {
         }
         resources.addAll(List.of(objective, manager));
         PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners, resources);
-        if (resumeFrom != null && restoreLatest) {
-            run.restoreLatest();
-        }
         return run;
     }
 
