@@ -104,8 +104,8 @@ class CrashSafetyCommandTest {
                 + " --from-checkpoint epoch-0001");
         Result eval = CommandLineTest.lpl("eval", dir.toString(), "--checkpoint", "epoch-0002");
         assertOneLineError(eval, "error: checkpoint file " + model + " is truncated or corrupt (zip END"
-                + " header not found); evaluate another checkpoint with --checkpoint NAME (available: best,"
-                + " epoch-0001, epoch-0002)");
+                + " header not found); evaluate another checkpoint with --checkpoint NAME (available:"
+                + " epoch-0001, epoch-0002)"); // no validation split, so no best checkpoint
         assertOneLineError(CommandLineTest.lpl("train", "--from-checkpoint", "epoch-0001"),
                 "error: --from-checkpoint picks the checkpoint --resume continues from; add --resume RUN_DIR");
 

@@ -350,6 +350,9 @@ public final class TrainingEngine {
                 seconds);
         EpochTimings timings = new EpochTimings(stepNanos / 1e9, objectiveNanos / 1e9, waitNanos / 1e9,
                 evalNanos / 1e9, seconds, batch - start.batch());
+        if (validation != null) {
+            progress.validationEvaluated(epoch, validation.metrics().balancedAccuracy());
+        }
         progress.epochFinished(result, timings);
         return new EpochOutcome(result, timings, metrics, evaluation.calibration(), variation.relative(),
                 samples == 0 ? Double.NaN : (double) correct / samples, evaluation.loss(), validation);
