@@ -308,7 +308,8 @@ public final class PreparedRun implements AutoCloseable {
         }
         ImageDataset dataset = description.dataset();
         RunInfo info = new RunInfo(description.name(), directory.path(), description.method(), dataset.name(),
-                dataset.classNames(), description.classCounts(), description.epochs());
+                dataset.classNames(), description.classCounts(), description.epochs(), start.epoch(),
+                ListenerFigures.hyperparameters(config.config()));
         listeners.forEach(l -> l.runStarted(info));
         EpochOutcome[] last = new EpochOutcome[1];
         boolean finished;
@@ -337,7 +338,9 @@ public final class PreparedRun implements AutoCloseable {
         if (!finished) {
             return new Outcome(Status.STOPPED, last[0], stopCheckpoint);
         }
-        listeners.forEach(l -> l.runFinished(last[0] == null ? null : last[0].result()));
+        EpochResult lastResult = last[0] == null ? null
+                : last[0].result().withScalars(ListenerFigures.scalars(history.get(history.size() - 1)));
+        listeners.forEach(l -> l.runFinished(lastResult));
         return new Outcome(Status.COMPLETED, last[0], null);
     }
 
@@ -360,7 +363,8 @@ public final class PreparedRun implements AutoCloseable {
             }
         }
         writeSummary(lastEpoch ? "completed" : "running", Map.of());
-        listeners.forEach(l -> l.epochFinished(result));
+        EpochResult figures = result.withScalars(ListenerFigures.scalars(line));
+        listeners.forEach(l -> l.epochFinished(figures));
     }
 
     private Path writeCheckpoint(Position position) {
@@ -550,6 +554,7 @@ public final class PreparedRun implements AutoCloseable {
 
     @Override
     public void close() {
+        listeners.forEach(RunListener::close); // guarded: never throws
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();
