@@ -67,10 +67,14 @@ public record RunInfo(
     }
 
     /**
-     * Returns the run's resolved configuration (what {@code resolved.conf} holds), flattened:
-     * dotted keys relative to {@code lpl} (e.g. {@code method.type}, {@code optimizer.sgd.lr}),
-     * sorted, each value a {@link String}, a {@link Number} or a {@link Boolean}; a list is given as
-     * its text (e.g. {@code [1, 2]}), and keys set to null are left out.
+     * Returns the run's hyperparameters: the settings of its resolved configuration that can change
+     * its result (those {@code lpl compare} and a sweep compare; bookkeeping, paths, execution
+     * settings and the blocks of components not selected are left out), plus {@code method.preset}
+     * when a preset was used. Keys are dotted, relative to {@code lpl} (e.g. {@code method.type},
+     * {@code optimizer.sgd.learning-rate}), sorted; each value is a {@link String}, a {@link
+     * Number} or a {@link Boolean}, a list given as its text (e.g. {@code [1, 2]}). The complete
+     * configuration is {@code resolved.conf} in the run directory, written before {@link
+     * RunListener#runStarted}.
      *
      * @return an unmodifiable, ordered map
      */

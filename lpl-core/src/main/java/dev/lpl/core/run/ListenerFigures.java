@@ -4,10 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.lpl.core.config.ResultKeys;
 import java.lang.reflect.Array;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -56,17 +59,21 @@ final class ListenerFigures {
     }
 
     /**
-     * Returns the resolved configuration as sorted dotted keys; values are strings, numbers or
-     * booleans, lists their HOCON text; null values are left out.
+     * Returns the settings of a resolved configuration that can change the run's result ({@link
+     * ResultKeys}: no bookkeeping, paths, execution settings or blocks of unselected components),
+     * and {@code method.preset} when a preset was used, as sorted dotted keys; values are strings,
+     * numbers or booleans, lists their HOCON text.
      *
      * @param config the resolved configuration below {@code lpl}
      * @return the hyperparameters
      */
     static Map<String, Object> hyperparameters(Config config) {
+        Set<String> keys = new HashSet<>(ResultKeys.of(config).values().keySet());
+        keys.add("method.preset");
         Map<String, Object> flat = new TreeMap<>();
         for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
             ConfigValue value = e.getValue();
-            if (value.valueType() == ConfigValueType.NULL) {
+            if (value.valueType() == ConfigValueType.NULL || !keys.contains(e.getKey())) {
                 continue;
             }
             flat.put(e.getKey(), value.valueType() == ConfigValueType.LIST
