@@ -47,7 +47,9 @@ class TrackingRunTest {
     void stoppedAndResumedRunIsReadBackFromTheEventFilesAndTheCsv(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         AtomicInteger steps = new AtomicInteger();
-        try (PreparedRun run = LPL.runFactory().prepare(config("training.listener.tensorboard.enabled=true"), dir)) {
+        // with a validation set: its val_* figures are recorded too
+        try (PreparedRun run = LPL.runFactory().prepare(config("training.listener.tensorboard.enabled=true",
+                "data.validation.per-class=4"), dir)) {
             long images = Arrays.stream(run.description().classCounts()).sum();
             int stopAfter = (int) ((images + 31) / 32) + 1; // one step into epoch 2
             assertThat(run.run(TrainingProgress.NONE, () -> steps.incrementAndGet() >= stopAfter).status())
@@ -62,6 +64,7 @@ class TrackingRunTest {
             metrics.add(Json.mapper().readTree(line));
         }
         assertThat(metrics).hasSize(3);
+        assertThat(metrics.get(0).has("val_balanced_accuracy")).isTrue();
 
         String summary = PythonReader.check("--run", dir.toString());
         assertThat(summary).startsWith("OK files=2 ").contains(" steps=1,2,3 ").contains(" method.type=ce ")

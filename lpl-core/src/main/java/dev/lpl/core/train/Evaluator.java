@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.lpl.api.model.ClassifierBlock;
@@ -16,9 +18,11 @@ import java.util.Iterator;
 import java.util.function.UnaryOperator;
 
 /**
- * Evaluates a network on a test set: inference-mode forward passes (BatchNorm running statistics,
- * no dropout) without autograd, accumulating a confusion matrix of the predictions (the argmax of
- * the raw logits unless the method adjusts them, as post-hoc logit adjustment does).
+ * Evaluates a network on a test (or validation) set: inference-mode forward passes (BatchNorm
+ * running statistics, no dropout) without autograd, accumulating a confusion matrix of the
+ * predictions (the argmax of the raw logits unless the method adjusts them, as post-hoc logit
+ * adjustment does), their calibration and the mean cross-entropy of the prediction logits. Each
+ * batch comes back to the host in one transfer (prediction, confidence and loss of every sample).
  */
 public final class Evaluator {
 
@@ -70,8 +74,9 @@ public final class Evaluator {
      *
      * @param confusion the C×C confusion matrix (row = true class)
      * @param calibration the confidence calibration of the predictions
+     * @param loss the mean softmax cross-entropy of the prediction logits against the labels
      */
-    public record Result(long[][] confusion, Calibration calibration) {}
+    public record Result(long[][] confusion, Calibration calibration, double loss) {}
 
     /**
      * Runs the evaluation.
@@ -92,31 +97,44 @@ public final class Evaluator {
     public Result evaluate(UnaryOperator<NDArray> predictionLogits) {
         long[][] confusion = new long[numClasses][numClasses];
         Calibration calibration = new Calibration();
+        double[] loss = new double[2]; // sum, samples
         try (GradMode noGrad = GradMode.disabled()) {
             Iterator<HostBatch> batches = loader.epoch(0);
             while (batches.hasNext()) {
-                add(batches.next(), predictionLogits, confusion, calibration);
+                add(batches.next(), predictionLogits, confusion, calibration, loss);
             }
         }
-        return new Result(confusion, calibration);
+        return new Result(confusion, calibration, loss[1] == 0 ? Double.NaN : loss[0] / loss[1]);
     }
 
     private void add(HostBatch batch, UnaryOperator<NDArray> predictionLogits, long[][] confusion,
-            Calibration calibration) {
+            Calibration calibration, double[] loss) {
         try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
             scope.suppressNotUsedWarning();
-            NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
+            int size = batch.size();
+            NDArray x = input.images(m, batch.images(), new Shape(size).addAll(imageShape));
             NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
             NDArray scores = predictionLogits.apply(logits);
-            long[] predicted = scores.argMax(1).toLongArray();
-            float[] confidence = scores.softmax(1).max(new int[] {1}).toFloatArray();
+            NDArray y = input.labels(m, batch.labels());
+            // one transfer per batch: [predicted class (exact in float32 below 2^24), confidence, loss]
+            float[] host = NDArrays.stack(new NDList(
+                    scores.argMax(1).toType(DataType.FLOAT32, false),
+                    scores.softmax(1).max(new int[] {1}).toType(DataType.FLOAT32, false),
+                    CrossEntropyLoss.INSTANCE.perSample(scores, y).toType(DataType.FLOAT32, false))).toFloatArray();
             long[] labels = batch.labels();
-            boolean[] hits = new boolean[batch.size()];
-            for (int i = 0; i < batch.size(); i++) {
-                confusion[(int) labels[i]][(int) predicted[i]]++;
-                hits[i] = labels[i] == predicted[i];
+            boolean[] hits = new boolean[size];
+            float[] confidence = new float[size];
+            double lossSum = 0;
+            for (int i = 0; i < size; i++) {
+                int predicted = (int) host[i];
+                confusion[(int) labels[i]][predicted]++;
+                hits[i] = labels[i] == predicted;
+                confidence[i] = host[size + i];
+                lossSum += host[2 * size + i];
             }
             calibration.add(confidence, hits);
+            loss[0] += lossSum;
+            loss[1] += size;
         }
     }
 }

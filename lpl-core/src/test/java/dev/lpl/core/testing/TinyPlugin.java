@@ -49,13 +49,14 @@ public final class TinyPlugin implements LplPlugin {
             public ImageDataset load(Settings settings, DatasetContext context) {
                 SplittableRandom random = new SplittableRandom(context.seed());
                 return new ImageDataset("tiny", List.of("top", "bottom"),
-                        images(settings.getInt("train-size"), random), images(100, random),
+                        images(settings.getInt("train-size"), settings.getInt("noise"), random),
+                        images(100, settings.getInt("noise"), random),
                         new float[] {0.5f}, new float[] {0.25f}, Map.of("generator", "tiny"));
             }
         });
     }
 
-    private static ImageSet images(int n, SplittableRandom random) {
+    private static ImageSet images(int n, int noise, SplittableRandom random) {
         byte[] px = new byte[n * 16];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -63,7 +64,7 @@ public final class TinyPlugin implements LplPlugin {
             for (int k = 0; k < 16; k++) {
                 boolean top = k < 8;
                 int base = (top == (labels[i] == 0)) ? 170 : 70;
-                px[i * 16 + k] = (byte) Math.max(0, Math.min(255, base + random.nextInt(-60, 61)));
+                px[i * 16 + k] = (byte) Math.max(0, Math.min(255, base + random.nextInt(-noise, noise + 1)));
             }
         }
         return new ImageSet(px, labels, 1, 4, 4);

@@ -55,9 +55,11 @@ class EvaluatorTest {
             JniUtils.setGradMode(true); // as on a fresh thread, and after DJL's collector closes
             List<Boolean> gradMode = new ArrayList<>();
             List<Boolean> logitsRequireGrad = new ArrayList<>();
+            List<float[]> hostLogits = new ArrayList<>();
             Evaluator.Result result = evaluator.evaluate(logits -> {
                 gradMode.add(JniUtils.isGradMode());
                 logitsRequireGrad.add(logits.hasGradient());
+                hostLogits.add(logits.toFloatArray());
                 return logits;
             });
             assertThat(gradMode).hasSize(4).containsOnly(false);
@@ -70,6 +72,26 @@ class EvaluatorTest {
                 }
             }
             assertThat(total).isEqualTo(n);
+            // the loss is the mean cross-entropy of the prediction logits, computed here on the host
+            double lossSum = 0;
+            long[][] confusion = new long[3][3];
+            int i = 0;
+            for (float[] batch : hostLogits) {
+                for (int r = 0; r < batch.length / 3; r++, i++) {
+                    double max = Math.max(batch[3 * r], Math.max(batch[3 * r + 1], batch[3 * r + 2]));
+                    double z = 0;
+                    int argmax = 0;
+                    for (int c = 0; c < 3; c++) {
+                        z += Math.exp(batch[3 * r + c] - max);
+                        argmax = batch[3 * r + c] > batch[3 * r + argmax] ? c : argmax;
+                    }
+                    lossSum += Math.log(z) + max - batch[3 * r + labels[i]];
+                    confusion[labels[i]][argmax]++;
+                }
+            }
+            assertThat(i).isEqualTo(n);
+            assertThat(result.loss()).isCloseTo(lossSum / n, org.assertj.core.api.Assertions.within(1e-5));
+            assertThat(result.confusion()).isEqualTo(confusion);
         } finally {
             JniUtils.setGradMode(false);
         }

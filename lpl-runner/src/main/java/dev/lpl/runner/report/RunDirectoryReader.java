@@ -134,7 +134,10 @@ public final class RunDirectoryReader {
         Path manifestFile = directory.resolve(MANIFEST);
         JsonNode manifest = Files.isRegularFile(manifestFile) ? readObject(manifestFile) : MissingNode.getInstance();
         RunResults.Figures last = figures(summary.path("final"));
-        RunResults.Figures best = summary.has("best") ? figures(summary.path("best")) : last;
+        // best: selected on validation (runs with a validation split), or on the test set (older runs'
+        // best, newer runs' test_selected); see RunResults#bestSelectedOnValidation
+        RunResults.Figures best = summary.has("best") ? figures(summary.path("best"))
+                : summary.has("test_selected") ? figures(summary.path("test_selected")) : last;
         String run = text(summary.path("run"), text(manifest.path("run"), directory.getFileName().toString()));
         return new RunResults(
                 directory,
