@@ -445,7 +445,8 @@ public final class PreparedRun implements AutoCloseable {
         }
         ImageDataset dataset = description.dataset();
         RunInfo info = new RunInfo(description.name(), directory.path(), description.method(), dataset.name(),
-                dataset.classNames(), description.classCounts(), description.epochs());
+                dataset.classNames(), description.classCounts(), description.epochs(), start.epoch(),
+                ListenerFigures.hyperparameters(config.config()));
         listeners.forEach(l -> l.runStarted(info));
         EpochOutcome[] last = new EpochOutcome[1];
         boolean finished;
@@ -479,7 +480,9 @@ public final class PreparedRun implements AutoCloseable {
             writeSummary("completed", Map.of());
             CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
         }
-        listeners.forEach(l -> l.runFinished(last[0] == null ? null : last[0].result()));
+        EpochResult lastResult = last[0] == null ? null
+                : last[0].result().withScalars(ListenerFigures.scalars(history.get(history.size() - 1)));
+        listeners.forEach(l -> l.runFinished(lastResult));
         return new Outcome(Status.COMPLETED, last[0], null);
     }
 
@@ -512,7 +515,8 @@ public final class PreparedRun implements AutoCloseable {
         directory.write(RunDirectory.METRICS_PROM, training.metrics().scrape());
         writeSummary(lastEpoch ? "completed" : "running", Map.of());
         CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
-        listeners.forEach(l -> l.epochFinished(result));
+        EpochResult figures = result.withScalars(ListenerFigures.scalars(line));
+        listeners.forEach(l -> l.epochFinished(figures));
     }
 
     private Path writeCheckpoint(Position position) {
@@ -730,6 +734,7 @@ public final class PreparedRun implements AutoCloseable {
 
     @Override
     public void close() {
+        listeners.forEach(RunListener::close); // guarded: never throws
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

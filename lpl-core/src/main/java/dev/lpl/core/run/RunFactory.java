@@ -323,11 +323,7 @@ public final class RunFactory {
             String backendName = training.getString("backend");
             Backend backend = registry.get(PluginKind.BACKEND, backendName, "training.backend")
                     .create(training.getSettings("backends").getSettings(StrictKeys.quoteIfNeeded(backendName)));
-            List<RunListener> listeners = new ArrayList<>();
-            for (String name : training.getStringList("listeners")) {
-                listeners.add(registry.get(PluginKind.RUN_LISTENER, name, "training.listeners")
-                        .create(training.getSettings("listener").getSettings(StrictKeys.quoteIfNeeded(name))));
-            }
+            List<RunListener> listeners = listeners(training);
             int epochs = training.getInt("epochs", 1, 1_000_000);
             TrainingEngine.FineTune fineTune = fineTune(training, epochs);
             int threads = training.getInt("threads", 0, 4096);
@@ -369,6 +365,27 @@ public final class RunFactory {
             objective.close();
             throw e;
         }
+    }
+
+    /**
+     * The run listeners enabled by {@code training.listener.<name>.enabled}, in name order, each
+     * guarded ({@link GuardedListener}) so that its failure never stops the run.
+     */
+    private List<RunListener> listeners(Settings training) {
+        List<String> legacy = training.getStringList("listeners");
+        if (!legacy.isEmpty()) {
+            throw new LplException("training.listeners is no longer read; enable a listener with training.listener."
+                    + legacy.get(0) + ".enabled = true (lpl list shows the run listeners)");
+        }
+        Settings blocks = training.getSettings("listener");
+        List<RunListener> listeners = new ArrayList<>();
+        for (var entry : registry.all(PluginKind.RUN_LISTENER).entrySet()) {
+            String key = StrictKeys.quoteIfNeeded(entry.getKey());
+            if (blocks.has(key + ".enabled") && blocks.getSettings(key).getBoolean("enabled")) {
+                listeners.add(new GuardedListener(entry.getKey(), entry.getValue().create(blocks.getSettings(key))));
+            }
+        }
+        return listeners;
     }
 
     /**

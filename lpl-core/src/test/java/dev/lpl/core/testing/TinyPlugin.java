@@ -133,17 +133,57 @@ public final class TinyPlugin implements LplPlugin {
                 return new RunListener() {
                     @Override
                     public void runStarted(RunInfo run) {
-                        EVENTS.add(prefix + "start " + run.dataset() + " " + run.classNames().size());
+                        EVENTS.add(prefix + "start " + run.dataset() + " " + run.classNames().size()
+                                + " from " + run.startEpoch() + " method.type=" + run.hyperparameters().get("method.type"));
                     }
 
                     @Override
                     public void epochFinished(EpochResult result) {
-                        EVENTS.add(prefix + "epoch " + (result.epoch() + 1));
+                        EVENTS.add(prefix + "epoch " + (result.epoch() + 1) + " scalars epoch="
+                                + result.scalars().get("epoch") + " balanced=" + (result.scalars().get("balanced_accuracy")
+                                        == result.balancedAccuracy()) + " per-class=" + result.scalars().keySet().stream()
+                                        .filter(k -> k.startsWith("per_class_accuracy/")).count());
                     }
 
                     @Override
                     public void runFinished(EpochResult last) {
                         EVENTS.add(prefix + "finished " + (last.epoch() + 1));
+                    }
+
+                    @Override
+                    public void close() {
+                        EVENTS.add(prefix + "closed");
+                    }
+                };
+            }
+        }, new RunListenerFactory() {
+            @Override
+            public String name() {
+                return "faulty";
+            }
+
+            @Override
+            public String description() {
+                return "throws in every call (test only)";
+            }
+
+            @Override
+            public RunListener create(Settings settings) {
+                return new RunListener() {
+                    @Override
+                    public void runStarted(RunInfo run) {
+                        EVENTS.add("faulty start");
+                    }
+
+                    @Override
+                    public void epochFinished(EpochResult result) {
+                        EVENTS.add("faulty epoch " + (result.epoch() + 1));
+                        throw new IllegalStateException("disk full (test)");
+                    }
+
+                    @Override
+                    public void close() {
+                        throw new IllegalStateException("cannot close (test)");
                     }
                 };
             }
