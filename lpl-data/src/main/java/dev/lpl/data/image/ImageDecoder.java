@@ -69,15 +69,16 @@ public final class ImageDecoder {
      * @param channels 3 (RGB) or 1 (grey)
      * @param height H
      * @param width W
-     * @param missing the message for a file that does not exist (e.g. naming the line that lists
-     *     it), given the file
+     * @param location where a file was named, as a prefix of messages about it (e.g. {@code
+     *     "train.txt line 7: "}), or an empty string
+     * @param missingFix what a message about a file that does not exist advises
      * @param pixels where the bytes go, at least N·C·H·W long
      * @return the SHA-256 (hex) of every file's content
      * @throws LplException if a file is missing, cannot be read or is not an image
      * @throws IOException if reading fails otherwise
      */
     public static String[] decodeAll(List<Path> files, int channels, int height, int width,
-            Function<Path, String> missing, byte[] pixels) throws IOException {
+            Function<Path, String> location, String missingFix, byte[] pixels) throws IOException {
         int imageBytes = channels * height * width;
         String[] digests = new String[files.size()];
         try {
@@ -87,14 +88,19 @@ public final class ImageDecoder {
                 try {
                     bytes = Files.readAllBytes(file);
                 } catch (NoSuchFileException e) {
-                    throw new LplException(missing.apply(file), e);
+                    throw new LplException(location.apply(file) + file + " does not exist; " + missingFix, e);
                 } catch (AccessDeniedException e) {
                     throw new LplException(file + " cannot be read: permission denied", e);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 digests[i] = Sha256.hex(bytes);
-                decode(file, bytes, channels, height, width, pixels, i * imageBytes);
+                try {
+                    decode(file, bytes, channels, height, width, pixels, i * imageBytes);
+                } catch (LplException e) {
+                    String where = location.apply(file);
+                    throw where.isEmpty() ? e : new LplException(where + e.getMessage(), e.getCause());
+                }
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();

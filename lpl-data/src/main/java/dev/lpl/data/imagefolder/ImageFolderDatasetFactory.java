@@ -307,7 +307,7 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
         int n = files.size();
         byte[] pixels = new byte[Math.multiplyExact(n, channels * size * size)];
         String[] fileDigests = ImageDecoder.decodeAll(files, channels, size, size,
-                file -> file + " disappeared while the dataset was read: run again", pixels);
+                file -> "", "it disappeared while the dataset was read: run again", pixels);
         for (int i = 0; i < n; i++) {
             String relative = root.relativize(files.get(i)).toString().replace('\\', '/');
             digest.update((relative + "\t" + fileDigests[i] + "\n").getBytes(StandardCharsets.UTF_8));
