@@ -49,6 +49,20 @@ public final class ImageDecoder {
     }
 
     /**
+     * Describes skipped files in a warning: {@code "3 files ... that are not images by name (not
+     * .png, .jpg, .jpeg, .bmp or .gif; first: notes.txt)"}.
+     *
+     * @param count how many files were skipped
+     * @param where where they were, e.g. {@code " of DIR"}, or an empty string
+     * @param first the first of them, as it should be named
+     * @return the phrase
+     */
+    public static String skipped(int count, String where, String first) {
+        return count + (count == 1 ? " file" + where + " that is not an image" : " files" + where
+                + " that are not images") + " by name (not .png, .jpg, .jpeg, .bmp or .gif; first: " + first + ")";
+    }
+
+    /**
      * Tells whether a file name has the extension of an image format this class reads (case
      * insensitive).
      *

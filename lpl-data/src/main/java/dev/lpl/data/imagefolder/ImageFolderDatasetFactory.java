@@ -195,10 +195,8 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
         }
         if (!skipped.isEmpty()) {
             skipped.sort(null);
-            warnings.accept("image folder " + root + ": skipped " + skipped.size() + " file"
-                    + (skipped.size() == 1 ? "" : "s") + " that " + (skipped.size() == 1 ? "is" : "are")
-                    + " not " + ImageDecoder.FORMATS + " images by name (first: " + skipped.get(0)
-                    + "); move them out of the dataset to silence this");
+            warnings.accept("image folder " + root + ": skipped " + ImageDecoder.skipped(skipped.size(), "",
+                    skipped.get(0).toString()) + "; move them out of the dataset to silence this");
             identity.put("skipped_files", Integer.toString(skipped.size()));
         }
         MessageDigest digest = Sha256.newDigest();

@@ -230,9 +230,9 @@ class ImageFolderDatasetFactoryTest {
 
         assertThat(dataset.train().pixels()).isEqualTo(clean.train().pixels());
         assertThat(dataset.test().labels()).isEqualTo(clean.test().labels());
-        assertThat(warnings).containsExactly("image folder " + root + ": skipped 3 files that are not PNG, JPEG, BMP"
-                + " or GIF images by name (first: " + root.resolve("test/dog/labels.csv") + "); move them out of the"
-                + " dataset to silence this");
+        assertThat(warnings).containsExactly("image folder " + root + ": skipped 3 files that are not images by name"
+                + " (not .png, .jpg, .jpeg, .bmp or .gif; first: " + root.resolve("test/dog/labels.csv") + "); move"
+                + " them out of the dataset to silence this");
         assertThat(dataset.identity()).containsEntry("skipped_files", "3");
 
         Path onlyText = Files.createDirectories(root.resolve("train/eel"));
