@@ -128,6 +128,7 @@ public final class Evaluator {
      * @param predictionLogits maps raw logits to those the probabilities are the softmax of
      * @return N×C probabilities, row-major
      */
+    @SuppressWarnings("try") // grad mode is off while the block runs, not used in it
     public float[] probabilities(ImageSet images, UnaryOperator<NDArray> predictionLogits) {
         requireNonNull(images, "images is null");
         Shape shape = new Shape(images.channels(), images.height(), images.width());
