@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,35 +60,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path runDir;
-        Path checkpointDir;
-        RunSelection selection;
-        if (Files.isRegularFile(target.resolve("state.json"))) {
-            checkpointDir = target;
-            runDir = target.toAbsolutePath().getParent().getParent();
-            selection = RunSelection.read(runDir);
-        } else {
-            runDir = target;
-            selection = RunSelection.read(runDir);
-            Checkpoints checkpoints = new Checkpoints(runDir, 1);
-            Path best = runDir.resolve(Checkpoints.DIRECTORY).resolve(Checkpoints.BEST);
-            String choice = checkpoint != null ? checkpoint
-                    : (selection.validated() && Files.isDirectory(best) ? Checkpoints.BEST : "latest");
-            checkpointDir = switch (choice) {
-                case "latest" -> checkpoints.latest().orElseThrow(() -> new LplException(
-                        runDir + " has no checkpoint to evaluate (is it an lpl run directory?)"));
-                default -> runDir.resolve(Checkpoints.DIRECTORY).resolve(choice);
-            };
-            if (!Files.isDirectory(checkpointDir)) {
-                List<String> names = new java.util.ArrayList<>(Files.isDirectory(best) ? List.of("best", "latest")
-                        : List.of("latest"));
-                checkpoints.list().forEach(p -> names.add(p.getFileName().toString()));
-                throw new LplException("checkpoint " + choice + " does not exist in " + runDir
-                        + (choice.equals(Checkpoints.BEST) && !selection.validated()
-                                ? " (the run has no validation split, so no best checkpoint was selected)" : "")
-                        + "; available: " + String.join(", ", names));
-            }
-        }
+        RunCheckpoint resolved = RunCheckpoint.resolve(target, checkpoint);
+        Path runDir = resolved.runDir();
+        Path checkpointDir = resolved.checkpointDir();
+        RunSelection selection = resolved.selection();
         if (!(tau >= 0) || Double.isInfinite(tau)) {
             throw new LplException("--post-hoc-tau " + tau + " must be a finite number >= 0");
         }

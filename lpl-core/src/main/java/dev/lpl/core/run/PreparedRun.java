@@ -276,15 +276,34 @@ public final class PreparedRun implements AutoCloseable {
         if (postHocTau == 0) {
             result = training.engine().evaluate();
         } else {
-            long total = Arrays.stream(counts).sum();
-            float[] shift = new float[counts.length];
-            for (int c = 0; c < counts.length; c++) {
-                shift[c] = (float) (postHocTau * Math.log((double) counts[c] / total + 1e-12));
-            }
-            result = training.engine().evaluate(logits -> logits.sub(logits.getManager().create(shift)));
+            result = training.engine().evaluate(postHocAdjustment(postHocTau));
         }
         return new Evaluation(new dev.lpl.core.train.ClassificationMetrics(result.confusion(), counts),
                 result.calibration(), result.loss());
+    }
+
+    /**
+     * Returns the class probabilities the current weights give other images, computed as the test
+     * set's predictions are (the same normalisation, inference mode, the method's prediction logits
+     * or post-hoc logit adjustment as in {@link #evaluate}).
+     *
+     * @param images images of the test set's shape C×H×W (labels are ignored)
+     * @param postHocTau τ of post-hoc logit adjustment; 0 uses the method's own prediction logits
+     * @return N×C probabilities, row-major, class order of the dataset's class names
+     */
+    public float[] predict(dev.lpl.api.data.ImageSet images, double postHocTau) {
+        return training.engine().probabilities(images, postHocTau == 0 ? null : postHocAdjustment(postHocTau));
+    }
+
+    /** Post-hoc logit adjustment (Menon et al., ICLR 2021): u − τ·log π with the training prior π. */
+    private java.util.function.UnaryOperator<ai.djl.ndarray.NDArray> postHocAdjustment(double postHocTau) {
+        long[] counts = description.classCounts();
+        long total = Arrays.stream(counts).sum();
+        float[] shift = new float[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            shift[c] = (float) (postHocTau * Math.log((double) counts[c] / total + 1e-12));
+        }
+        return logits -> logits.sub(logits.getManager().create(shift));
     }
 
     /**

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.lpl.api.data.ImageSet;
 import dev.lpl.api.model.ClassifierBlock;
 import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.HostBatch;
@@ -105,6 +106,52 @@ public final class Evaluator {
             }
         }
         return new Result(confusion, calibration, loss[1] == 0 ? Double.NaN : loss[0] / loss[1]);
+    }
+
+    /**
+     * Returns the class probabilities of other images, computed exactly as the evaluation set's
+     * predictions are: the same normalisation and batch size, inference-mode forward passes without
+     * autograd, the method's prediction logits, one transfer to the host per batch.
+     *
+     * @param images the images, of the evaluation set's shape (their labels are ignored)
+     * @return N×C probabilities, row-major: the softmax of the prediction logits
+     */
+    public float[] probabilities(ImageSet images) {
+        return probabilities(images, predictionLogits);
+    }
+
+    /**
+     * Returns the class probabilities of other images with other prediction logits (e.g. post-hoc
+     * logit adjustment), as {@link #probabilities(ImageSet)} does.
+     *
+     * @param images the images, of the evaluation set's shape (their labels are ignored)
+     * @param predictionLogits maps raw logits to those the probabilities are the softmax of
+     * @return N×C probabilities, row-major
+     */
+    @SuppressWarnings("try") // grad mode is off while the block runs, not used in it
+    public float[] probabilities(ImageSet images, UnaryOperator<NDArray> predictionLogits) {
+        requireNonNull(images, "images is null");
+        Shape shape = new Shape(images.channels(), images.height(), images.width());
+        if (!shape.equals(imageShape)) {
+            throw new IllegalArgumentException("images are " + shape + ", the network takes " + imageShape);
+        }
+        float[] out = new float[Math.multiplyExact(images.size(), numClasses)];
+        try (GradMode noGrad = GradMode.disabled(); BatchLoader imagesLoader = loader.forImages(images)) {
+            Iterator<HostBatch> batches = imagesLoader.epoch(0);
+            int offset = 0;
+            while (batches.hasNext()) {
+                HostBatch batch = batches.next();
+                try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
+                    scope.suppressNotUsedWarning();
+                    NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
+                    NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+                    float[] p = predictionLogits.apply(logits).softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
+                    System.arraycopy(p, 0, out, offset, p.length);
+                    offset += p.length;
+                }
+            }
+        }
+        return out;
     }
 
     private void add(HostBatch batch, UnaryOperator<NDArray> predictionLogits, long[][] confusion,

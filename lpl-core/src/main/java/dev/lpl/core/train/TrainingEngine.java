@@ -264,6 +264,21 @@ public final class TrainingEngine {
     }
 
     /**
+     * Returns the class probabilities of other images, computed as the test set's predictions are
+     * ({@link Evaluator#probabilities(dev.lpl.api.data.ImageSet, java.util.function.UnaryOperator)}).
+     *
+     * @param images the images, of the test set's shape
+     * @param predictionLogits maps raw logits to those the probabilities are the softmax of, or null
+     *     for the method's own prediction logits
+     * @return N×C probabilities, row-major
+     */
+    public float[] probabilities(dev.lpl.api.data.ImageSet images,
+            java.util.function.UnaryOperator<ai.djl.ndarray.NDArray> predictionLogits) {
+        return predictionLogits == null ? evaluator.probabilities(images)
+                : evaluator.probabilities(images, predictionLogits);
+    }
+
+    /**
      * Evaluates the current network on the validation set.
      *
      * @return the metrics and calibration, if the run has a validation set

@@ -96,4 +96,68 @@ class EvaluatorTest {
             JniUtils.setGradMode(false);
         }
     }
+
+    @Test
+    void probabilitiesOfOtherImagesAreTheSoftmaxOfThePredictionLogitsWithoutAutograd() {
+        Engine engine = Engine.getEngine("PyTorch");
+        SplittableRandom random = new SplittableRandom(11);
+        int n = 21; // two batches of 16 and 5
+        byte[] pixels = new byte[n * 16];
+        for (int p = 0; p < pixels.length; p++) {
+            pixels[p] = (byte) random.nextInt(256);
+        }
+        ImageSet test = new ImageSet(new byte[16], new int[1], 1, 4, 4);
+        ImageSet images = new ImageSet(pixels, new int[n], 1, 4, 4);
+        try (NDManager manager = engine.newBaseManager(Device.cpu());
+                BatchLoader loader = new BatchLoader(test,
+                        new Augmentation(0, Augmentation.PaddingMode.ZERO, false, new float[] {0.5f}, new float[] {0.25f}),
+                        16, false, 0, 2)) {
+            SequentialBlock features = new SequentialBlock().add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(8).build()).add(Activation::relu);
+            ClassifierBlock block = new ClassifierBlock(features, Linear.builder().setUnits(3).build(), 8);
+            block.setInitializer(new NormalInitializer(0.1f), ai.djl.nn.Parameter.Type.WEIGHT);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 4, 4));
+            float[] shift = {0f, 1f, -2f};
+            Evaluator evaluator = new Evaluator(block, new ParameterStore(manager, false), manager, Device.cpu(), loader,
+                    new Shape(1, 4, 4), 3, logits -> logits.add(manager.create(shift)));
+
+            JniUtils.setGradMode(true);
+            List<Boolean> gradMode = new ArrayList<>();
+            float[] raw = evaluator.probabilities(images, logits -> {
+                gradMode.add(JniUtils.isGradMode());
+                return logits;
+            });
+            float[] adjusted = evaluator.probabilities(images);
+            assertThat(gradMode).containsExactly(false, false);
+            assertThat(JniUtils.isGradMode()).isTrue();
+            assertThat(raw).hasSize(n * 3);
+            // the same images normalised by hand, (x / 255 - 0.5) / 0.25, through the network on the host side
+            float[] x = new float[n * 16];
+            for (int p = 0; p < x.length; p++) {
+                x[p] = ((pixels[p] & 0xff) / 255f - 0.5f) / 0.25f;
+            }
+            float[] logits = block.forward(new ParameterStore(manager, false),
+                    new ai.djl.ndarray.NDList(manager.create(x, new Shape(n, 1, 4, 4))), false).singletonOrThrow()
+                    .toFloatArray();
+            for (int i = 0; i < n; i++) {
+                double z = 0;
+                double za = 0;
+                for (int c = 0; c < 3; c++) {
+                    z += Math.exp(logits[3 * i + c]);
+                    za += Math.exp(logits[3 * i + c] + shift[c]);
+                }
+                for (int c = 0; c < 3; c++) {
+                    assertThat((double) raw[3 * i + c]).isCloseTo(Math.exp(logits[3 * i + c]) / z,
+                            org.assertj.core.api.Assertions.within(1e-5));
+                    assertThat((double) adjusted[3 * i + c]).isCloseTo(Math.exp(logits[3 * i + c] + shift[c]) / za,
+                            org.assertj.core.api.Assertions.within(1e-5));
+                }
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> evaluator.probabilities(
+                    new ImageSet(new byte[3 * 16], new int[1], 3, 4, 4)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(3, 4, 4)");
+        } finally {
+            JniUtils.setGradMode(false);
+        }
+    }
 }
