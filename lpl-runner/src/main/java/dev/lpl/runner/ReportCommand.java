@@ -12,10 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code lpl report}: an HTML page with PNG plots of one run. */
+/** {@code lpl report}: an HTML page with the plots (PNG, SVG, PDF) and settings of one run. */
 @Command(name = "report", mixinStandardHelpOptions = true, description = {
-    "Write RUN_DIR/report/index.html with PNG plots of a run: loss and accuracy curves, per-class accuracy,",
-    "the relative loss variation (l' - l)/l per class, the confusion matrix and the reliability diagram (ECE)."})
+    "Write RUN_DIR/report/index.html with the plots of a run: loss and accuracy curves, per-class accuracy, "
+            + "the relative loss variation (l' - l)/l per class, the confusion matrix and the reliability diagram (ECE).",
+    "Every plot is written as PNG, SVG and PDF; the page lists the settings that can change the result and links "
+            + "a copy of resolved.conf."})
 final class ReportCommand implements Callable<Integer> {
 
     @Spec

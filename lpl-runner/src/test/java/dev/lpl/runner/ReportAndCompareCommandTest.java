@@ -129,7 +129,7 @@ class ReportAndCompareCommandTest {
         assertThat(r.out()).contains("| lpl    |   3 |").contains("+9.00 [+6.52, +11.48] | 0.004 |").contains("|   paired |")
                 .contains("Δ: each group's mean minus the baseline ce's");
         assertThat(r.err()).isEqualTo("note: not drawn: val-balanced-accuracy: no run has a validation split "
-                + "(val_balanced_accuracy)\nplots: 4 files in " + plots + "\n");
+                + "(val_balanced_accuracy)\nplots: 6 files in " + plots + "\n");
         for (String name : List.of("balanced-accuracy", "per-class-accuracy")) {
             assertThat(Files.size(plots.resolve(name + ".png"))).isGreaterThan(1000);
             assertThat(Files.readString(plots.resolve(name + ".svg"))).contains("<svg");

@@ -28,8 +28,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The figures of {@code lpl compare --plot DIR}, one PNG and one SVG each, a series per row of a
- * {@link ComparisonTable}:
+ * The figures of {@code lpl compare --plot DIR}, a PNG, an SVG and a PDF each ({@link ChartFiles}), a
+ * series per row of a {@link ComparisonTable}:
  * <ul>
  *   <li>{@code balanced-accuracy}: test balanced accuracy per epoch, the group's mean as a line and
  *       the range (min–max) of its runs as a band;</li>
@@ -51,7 +51,7 @@ public final class ComparisonPlots {
     /**
      * What was written.
      *
-     * @param files the files, PNG and SVG of each figure
+     * @param files the files, PNG, SVG and PDF of each figure
      * @param notes one line per figure not drawn or drawn with a caveat
      */
     public record Written(List<Path> files, List<String> notes) {}

@@ -40,9 +40,11 @@ public final class Charts {
     static final Color PURPLE = new Color(0x9467bd);
     /** Grey: references. */
     static final Color GREY = new Color(0x7f7f7f);
+    /** Brown: validation. */
+    static final Color BROWN = new Color(0x8c564b);
 
     /** One colour per series where series are groups (methods), in order. */
-    public static final List<Color> SERIES = List.of(BLUE, ORANGE, GREEN, RED, PURPLE, new Color(0x8c564b),
+    public static final List<Color> SERIES = List.of(BLUE, ORANGE, GREEN, RED, PURPLE, BROWN,
             new Color(0xe377c2), GREY, new Color(0xbcbd22), new Color(0x17becf));
 
     private static final int WIDTH = 900;
@@ -70,16 +72,39 @@ public final class Charts {
         return any ? Optional.of(chart) : Optional.empty();
     }
 
+    /** Series name when test and balanced accuracy are one line. */
+    static final String TEST_EQUALS_BALANCED = "test accuracy = balanced accuracy\n(balanced test set)";
+    /** Series name of the validation balanced accuracy. */
+    static final String VALIDATION_BALANCED = "validation\nbalanced accuracy";
+    /** Two accuracies closer than this in every epoch are drawn as one line. */
+    private static final double SAME = 1e-9;
+
     /**
-     * Test, balanced and shot-group accuracy per epoch, in percent.
+     * Test, balanced and shot-group accuracy per epoch, in percent, and the validation balanced
+     * accuracy when the run has a validation split. On a test set with the same number of images
+     * in every class, test and balanced accuracy are equal; then they are one line, whose label
+     * says so, rather than one line hidden under the other.
      *
      * @param run the run
      * @return the chart, or empty without any accuracy
      */
     public static Optional<XYChart> accuracy(RunResults run) {
-        XYChart chart = lineChart("Test accuracy", "epoch", "accuracy (%)");
-        boolean any = addEpochSeries(chart, run, "test accuracy", RunResults.EpochMetrics::testAccuracy, 100, BLUE);
-        any |= addEpochSeries(chart, run, "balanced accuracy", RunResults.EpochMetrics::balancedAccuracy, 100, ORANGE);
+        boolean validation = run.history().stream().anyMatch(e -> Double.isFinite(e.validationBalancedAccuracy()));
+        XYChart chart = lineChart(validation ? "Test and validation accuracy" : "Test accuracy", "epoch", "accuracy (%)");
+        boolean any;
+        if (testEqualsBalanced(run)) {
+            any = addEpochSeries(chart, run, TEST_EQUALS_BALANCED, RunResults.EpochMetrics::testAccuracy, 100, BLUE);
+        } else {
+            any = addEpochSeries(chart, run, "test accuracy", RunResults.EpochMetrics::testAccuracy, 100, BLUE);
+            any |= addEpochSeries(chart, run, "balanced accuracy", RunResults.EpochMetrics::balancedAccuracy, 100, ORANGE);
+        }
+        if (validation && addEpochSeries(chart, run, VALIDATION_BALANCED,
+                RunResults.EpochMetrics::validationBalancedAccuracy, 100, BROWN)) {
+            XYSeries s = chart.getSeriesMap().get(VALIDATION_BALANCED);
+            s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {2f, 4f}, 0f));
+            s.setMarker(s.getXData().length <= 40 ? SeriesMarkers.DIAMOND : SeriesMarkers.NONE);
+            any = true;
+        }
         boolean shots = addEpochSeries(chart, run, "many-shot", RunResults.EpochMetrics::manyShotAccuracy, 100, GREEN);
         shots |= addEpochSeries(chart, run, "medium-shot", RunResults.EpochMetrics::mediumShotAccuracy, 100, PURPLE);
         shots |= addEpochSeries(chart, run, "few-shot", RunResults.EpochMetrics::fewShotAccuracy, 100, RED);
@@ -93,6 +118,31 @@ public final class Charts {
         }
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
         return any || shots ? Optional.of(chart) : Optional.empty();
+    }
+
+    /**
+     * Returns whether test and balanced accuracy are equal in every epoch that has both (within
+     * 1e-9), as they are on a test set with the same number of images in every class.
+     *
+     * @param run the run
+     * @return true when at least one epoch has both and no epoch has them differ or only one of them
+     */
+    public static boolean testEqualsBalanced(RunResults run) {
+        boolean both = false;
+        for (RunResults.EpochMetrics e : run.history()) {
+            boolean test = Double.isFinite(e.testAccuracy());
+            boolean balanced = Double.isFinite(e.balancedAccuracy());
+            if (test != balanced) {
+                return false;
+            }
+            if (test) {
+                if (Math.abs(e.testAccuracy() - e.balancedAccuracy()) > SAME) {
+                    return false;
+                }
+                both = true;
+            }
+        }
+        return both;
     }
 
     /**
@@ -141,12 +191,13 @@ public final class Charts {
      * positive bars are classes whose loss the perturbation raised, negative ones lowered.
      *
      * @param run the run
-     * @return the chart, or empty when the run did not record the variation
+     * @return the chart, or empty when the run did not record the variation or it is zero
+     *     everywhere (a method that does not perturb the logits)
      */
     public static Optional<CategoryChart> lossVariation(RunResults run) {
         Optional<RunResults.EpochMetrics> epoch = run.lastWithLossVariation();
         List<Integer> order = run.classesByTrainCount();
-        if (epoch.isEmpty() || order.isEmpty()) {
+        if (epoch.isEmpty() || order.isEmpty() || run.lossVariationAllZero()) {
             return Optional.empty();
         }
         double[] variation = epoch.get().relativeLossVariation();
@@ -184,7 +235,7 @@ public final class Charts {
         List<RunResults.EpochMetrics> recorded =
                 run.history().stream().filter(e -> e.relativeLossVariation() != null).toList();
         List<Integer> order = run.classesByTrainCount();
-        if (recorded.size() < 2 || order.isEmpty()) {
+        if (recorded.size() < 2 || order.isEmpty() || run.lossVariationAllZero()) {
             return Optional.empty();
         }
         CategoryChart chart = barChart("Relative loss variation over training", "class (training count)",
@@ -309,9 +360,11 @@ public final class Charts {
         if (accuracy.stream().allMatch(v -> v == null)) {
             return Optional.empty();
         }
-        chart.getStyler().setOverlapped(true).setAvailableSpaceFill(0.95);
-        chart.addSeries("mean confidence", labels, replaceNulls(confidence)).setFillColor(new Color(0xf4a6a6));
-        chart.addSeries("accuracy", labels, replaceNulls(accuracy)).setFillColor(new Color(31, 119, 180, 210));
+        // Side by side, opaque: every colour on the chart is a legend entry (overlapping translucent
+        // bars mixed a third colour that the legend did not explain).
+        chart.getStyler().setOverlapped(false).setAvailableSpaceFill(0.8);
+        chart.addSeries("accuracy", labels, replaceNulls(accuracy)).setFillColor(BLUE);
+        chart.addSeries("mean confidence", labels, replaceNulls(confidence)).setFillColor(ORANGE);
         CategorySeries perfect = chart.addSeries("perfect calibration", labels, diagonal);
         perfect.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         perfect.setLineColor(GREY);

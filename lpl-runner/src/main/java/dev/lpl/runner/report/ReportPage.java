@@ -1,32 +1,37 @@
 package dev.lpl.runner.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lpl.core.config.ResultKeys;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The report's {@code index.html}: one self-contained page (inline CSS, no script, nothing fetched
- * from the network) with the run's key facts, final and best figures, the plots next to it and a
- * per-class table.
+ * from the network) with the run's key facts, final and best figures, the settings that can change
+ * the result, the plots (each linking its SVG and PDF) and a per-class table.
  */
 final class ReportPage {
 
     /**
      * A plot on the page.
      *
-     * @param file the PNG's file name, relative to the page
+     * @param name its files' name without extension, relative to the page ({@code NAME.png},
+     *     {@code NAME.svg}, {@code NAME.pdf})
      * @param title its heading
      * @param caption how to read it
      */
-    record Figure(String file, String title, String caption) {}
+    record Figure(String name, String title, String caption) {}
 
     /**
-     * A plot that could not be drawn.
+     * A plot that was not drawn.
      *
      * @param title its heading
      * @param reason why
+     * @param expected whether the run has nothing to draw by design (e.g. no perturbation), shown as
+     *     information rather than as a warning
      */
-    record Skipped(String title, String reason) {}
+    record Skipped(String title, String reason, boolean expected) {}
 
     private static final String STYLE = """
             body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
@@ -36,6 +41,8 @@ final class ReportPage {
             figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em;margin-top:.3em}
             .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.4em .8em;margin:.5em 0}
             .muted{color:#777;font-size:.9em}code{background:#f5f5f5;padding:0 .2em}
+            .info{color:#444;border-left:4px solid #9ecae1;padding:.4em .8em;margin:.5em 0}
+            table.settings td,table.settings th{font-size:.9em;padding:.15em .6em}table.settings td{font-family:ui-monospace,Menlo,Consolas,monospace}
             """;
 
     private ReportPage() {}
@@ -46,10 +53,12 @@ final class ReportPage {
      * @param run the run
      * @param figures the plots drawn, in page order
      * @param skipped the plots not drawn, with the reason
+     * @param resolvedConf whether {@code resolved.conf} lies next to the page
      * @param generated when and by what the report was made
      * @return the HTML text
      */
-    static String render(RunResults run, List<Figure> figures, List<Skipped> skipped, String generated) {
+    static String render(RunResults run, List<Figure> figures, List<Skipped> skipped, boolean resolvedConf,
+            String generated) {
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>lpl report: ").append(esc(run.run())).append("</title>\n")
@@ -63,13 +72,18 @@ final class ReportPage {
         }
         facts(h, run);
         results(h, run);
+        settings(h, run, resolvedConf);
         h.append("<h2>Plots</h2>\n");
         for (Skipped s : skipped) {
-            h.append("<p class=\"note\">").append(esc(s.title())).append(": not drawn, ").append(esc(s.reason())).append(".</p>\n");
+            h.append("<p class=\"").append(s.expected() ? "info" : "note").append("\">")
+                    .append(esc(s.title())).append(": not drawn, ").append(esc(s.reason())).append(".</p>\n");
         }
         for (Figure f : figures) {
-            h.append("<figure>\n<img src=\"").append(esc(f.file())).append("\" alt=\"").append(esc(f.title())).append("\">\n")
-                    .append("<figcaption>").append(esc(f.caption())).append("</figcaption>\n</figure>\n");
+            String png = f.name() + ".png";
+            h.append("<figure>\n<img src=\"").append(esc(png)).append("\" alt=\"").append(esc(f.title())).append("\">\n")
+                    .append("<figcaption>").append(esc(f.caption())).append(" <span class=\"muted\">Also as <a href=\"")
+                    .append(esc(f.name())).append(".svg\">SVG</a> and <a href=\"").append(esc(f.name()))
+                    .append(".pdf\">PDF</a>.</span></figcaption>\n</figure>\n");
         }
         classes(h, run);
         h.append("<p class=\"muted\">").append(esc(generated)).append("</p>\n</body>\n</html>\n");
@@ -77,7 +91,8 @@ final class ReportPage {
     }
 
     private static String status(RunResults run) {
-        return run.status() + ", " + run.epochsCompleted() + (run.epochs() > 0 ? " of " + run.epochs() : "") + " epochs";
+        return run.status() + ", " + run.epochsCompleted() + (run.epochs() > 0 ? " of " + run.epochs() : "")
+                + (Math.max(run.epochs(), run.epochsCompleted()) == 1 ? " epoch" : " epochs");
     }
 
     private static void facts(StringBuilder h, RunResults run) {
@@ -174,11 +189,41 @@ final class ReportPage {
         h.append("</table>\n");
     }
 
+    /**
+     * The settings that can change the result ({@link ResultKeys}: what a sweep and {@code lpl
+     * compare} compare), from the manifest's configuration, and a link to the full configuration.
+     */
+    private static void settings(StringBuilder h, RunResults run, boolean resolvedConf) {
+        JsonNode config = run.manifest().path("config");
+        if (!config.isObject() && !resolvedConf) {
+            return;
+        }
+        h.append("<h2>Settings</h2>\n<p class=\"muted\">");
+        if (config.isObject()) {
+            h.append("The configuration keys that can change the result (paths, threads, checkpointing and the"
+                    + " settings of components not chosen left out).");
+        }
+        if (resolvedConf) {
+            h.append(" The full configuration: <a href=\"").append(ReportWriter.RESOLVED_CONF).append("\">")
+                    .append(ReportWriter.RESOLVED_CONF).append("</a> (a copy of the run's).");
+        }
+        h.append("</p>\n");
+        if (config.isObject()) {
+            h.append("<table class=\"settings\">\n<tr><th>key</th><th>value</th></tr>\n");
+            for (Map.Entry<String, String> e : ResultKeys.of(config).values().entrySet()) {
+                h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue()))
+                        .append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+    }
+
     private static void classes(StringBuilder h, RunResults run) {
         if (run.classes().isEmpty()) {
             return;
         }
-        double[] variation = run.lastWithLossVariation().map(RunResults.EpochMetrics::relativeLossVariation).orElse(null);
+        double[] variation = run.lossVariationAllZero() ? null
+                : run.lastWithLossVariation().map(RunResults.EpochMetrics::relativeLossVariation).orElse(null);
         long[][] confusion = run.confusion();
         h.append("<h2>Classes</h2>\n<p class=\"muted\">Ordered by decreasing training count. Final epoch")
                 .append(variation == null ? "" : "; relative loss variation (l′ − l)/l of epoch "

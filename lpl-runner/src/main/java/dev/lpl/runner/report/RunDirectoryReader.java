@@ -274,7 +274,9 @@ public final class RunDirectoryReader {
                         number(m.path("ece")),
                         m.path("per_class_accuracy").isArray() ? numbers(m.path("per_class_accuracy")) : null,
                         m.path("relative_loss_variation").isArray() ? numbers(m.path("relative_loss_variation")) : null,
-                        m.path("phase").asText(RunResults.EpochMetrics.TRAIN)));
+                        m.path("phase").asText(RunResults.EpochMetrics.TRAIN),
+                        number(m.path("val_accuracy")),
+                        number(m.path("val_balanced_accuracy"))));
             }
         } catch (IOException e) {
             throw new LplException("cannot read " + file + ": " + e.getMessage(), e);

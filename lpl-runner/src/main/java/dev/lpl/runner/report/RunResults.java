@@ -116,6 +116,9 @@ public record RunResults(
      * @param relativeLossVariation (Σ l′ − Σ l)/Σ l of every class ({@code NaN} for a class without
      *     samples), or null when the run did not record it
      * @param phase {@code train}, or {@code finetune} in a run's class-balanced fine-tuning phase
+     * @param validationAccuracy top-1 accuracy on the validation split ({@code NaN} without one)
+     * @param validationBalancedAccuracy balanced accuracy on the validation split ({@code NaN}
+     *     without one)
      */
     public record EpochMetrics(
             int epoch,
@@ -129,7 +132,9 @@ public record RunResults(
             double ece,
             double[] perClassAccuracy,
             double[] relativeLossVariation,
-            String phase) {
+            String phase,
+            double validationAccuracy,
+            double validationBalancedAccuracy) {
 
         /** The phase of epochs written before runs had phases, and of single-phase runs. */
         public static final String TRAIN = "train";
@@ -220,6 +225,31 @@ public record RunResults(
         List<Integer> order = new ArrayList<>(IntStream.range(0, classes.size()).boxed().toList());
         order.sort(Comparator.<Integer>comparingLong(c -> -classes.get(c).trainCount()).thenComparing(c -> c));
         return order;
+    }
+
+    /**
+     * Returns whether the run recorded a relative loss variation that is zero for every class in
+     * every epoch: the method does not perturb the logits (cross-entropy and the loss-reweighting
+     * methods), so there is nothing to draw.
+     *
+     * @return true when every recorded value is 0 (within 1e-12); false when none was recorded
+     */
+    public boolean lossVariationAllZero() {
+        boolean recorded = false;
+        for (EpochMetrics e : history) {
+            if (e.relativeLossVariation() == null) {
+                continue;
+            }
+            for (double v : e.relativeLossVariation()) {
+                if (Double.isFinite(v)) {
+                    recorded = true;
+                    if (Math.abs(v) > 1e-12) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return recorded;
     }
 
     /**

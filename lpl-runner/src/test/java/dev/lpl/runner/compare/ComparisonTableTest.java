@@ -359,7 +359,7 @@ public class ComparisonTableTest {
     }
 
     @Test
-    void plotsArePngAndSvg() throws Exception {
+    void plotsArePngSvgAndPdf() throws Exception {
         List<RunResults> all = new ArrayList<>();
         all.add(run(RunFixture.named("ce-v1").method("ce").seed(1).withValidation()));
         all.add(run(RunFixture.named("ce-v2").method("ce").seed(2).withValidation().figures(0.28, 0.64, 0.82, 0.55, 0.3, 0.1)));
@@ -369,11 +369,14 @@ public class ComparisonTableTest {
         ComparisonPlots.Written written = ComparisonPlots.write(ComparisonTable.of(all, by("method")), dir);
         assertThat(written.notes()).isEmpty();
         assertThat(written.files()).extracting(p -> p.getFileName().toString()).containsExactly(
-                "balanced-accuracy.png", "balanced-accuracy.svg", "val-balanced-accuracy.png", "val-balanced-accuracy.svg",
-                "per-class-accuracy.png", "per-class-accuracy.svg");
+                "balanced-accuracy.png", "balanced-accuracy.svg", "balanced-accuracy.pdf", "val-balanced-accuracy.png",
+                "val-balanced-accuracy.svg", "val-balanced-accuracy.pdf", "per-class-accuracy.png",
+                "per-class-accuracy.svg", "per-class-accuracy.pdf");
         for (Path file : written.files()) {
             assertThat(Files.size(file)).as(file.toString()).isGreaterThan(1000);
-            if (file.toString().endsWith(".svg")) {
+            if (file.toString().endsWith(".pdf")) {
+                assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).startsWith("%PDF-");
+            } else if (file.toString().endsWith(".svg")) {
                 DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
                 xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false); // offline
                 assertThat(xml.newDocumentBuilder().parse(file.toFile()).getDocumentElement().getTagName()).isEqualTo("svg");
@@ -383,7 +386,7 @@ public class ComparisonTableTest {
         }
         // runs without a validation split: no validation figure, and a note saying why
         ComparisonPlots.Written legacy = ComparisonPlots.write(ComparisonTable.of(runs, by("method")), tmp.resolve("old"));
-        assertThat(legacy.files()).hasSize(4);
+        assertThat(legacy.files()).hasSize(6);
         assertThat(legacy.notes()).containsExactly(
                 "not drawn: val-balanced-accuracy: no run has a validation split (val_balanced_accuracy)");
     }

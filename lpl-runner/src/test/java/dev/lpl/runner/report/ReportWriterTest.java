@@ -39,6 +39,20 @@ class ReportWriterTest {
         }
     }
 
+    /** Each file is a one-page PDF whose page is the PNG's size in points. */
+    static void assertValidPdfs(Path dir, List<String> files) throws Exception {
+        for (String file : files) {
+            byte[] pdf = Files.readAllBytes(dir.resolve(file));
+            String text = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(text).as(file).startsWith("%PDF-1.").contains("/Type /Page\n").endsWith("%%EOF\n");
+            BufferedImage png = ImageIO.read(dir.resolve(file.replace(".pdf", ".png")).toFile());
+            java.util.regex.Matcher box = java.util.regex.Pattern.compile("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)]").matcher(text);
+            assertThat(box.find()).as(file).isTrue();
+            assertThat(Double.parseDouble(box.group(1))).as(file).isCloseTo(png.getWidth(), org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(Double.parseDouble(box.group(2))).as(file).isCloseTo(png.getHeight(), org.assertj.core.data.Offset.offset(1e-6));
+        }
+    }
+
     /** Each file is a non-empty SVG document (parsed as XML, its DTD not fetched). */
     static void assertValidSvgs(Path dir, List<String> files) throws Exception {
         DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
@@ -55,6 +69,7 @@ class ReportWriterTest {
     void writesEveryPlotAndAPageThatShowsThem() throws Exception {
         Path dir = RunFixture.named("lpl-seed7").method("lpl").seed(7)
                 .figures(0.25, 0.7, 0.8, 0.6, 0.4, 0.0512).write(tmp.resolve("run"));
+        Files.writeString(dir.resolve("resolved.conf"), "lpl { run.seed = 7 }\n");
         ReportWriter.Report report = ReportWriter.write(RunDirectoryReader.read(dir));
 
         Path out = dir.resolve("report");
@@ -65,19 +80,30 @@ class ReportWriterTest {
         assertValidPngs(out, ALL_PLOTS);
         List<String> svgs = ALL_PLOTS.stream().map(p -> p.replace(".png", ".svg")).toList();
         assertValidSvgs(out, svgs);
+        List<String> pdfs = ALL_PLOTS.stream().map(p -> p.replace(".png", ".pdf")).toList();
+        assertValidPdfs(out, pdfs);
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactlyInAnyOrderElementsOf(
-                            Stream.of(ALL_PLOTS.stream(), svgs.stream(), Stream.of("index.html")).flatMap(s -> s).toList());
+                    .containsExactlyInAnyOrderElementsOf(Stream.of(ALL_PLOTS.stream(), svgs.stream(), pdfs.stream(),
+                            Stream.of("index.html", "resolved.conf")).flatMap(s -> s).toList());
         }
+        assertThat(out.resolve("resolved.conf")).hasContent("lpl { run.seed = 7 }");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
         }
 
         String html = Files.readString(out.resolve("index.html"));
         for (String png : ALL_PLOTS) {
-            assertThat(html).contains("<img src=\"" + png + "\"");
+            String name = png.replace(".png", "");
+            assertThat(html).contains("<img src=\"" + png + "\"")
+                    .contains("Also as <a href=\"" + name + ".svg\">SVG</a> and <a href=\"" + name + ".pdf\">PDF</a>.");
         }
+        // the settings that can change the result, and the whole configuration next to the page
+        assertThat(html).contains("<h2>Settings</h2>")
+                .contains("<a href=\"resolved.conf\">resolved.conf</a>")
+                .contains("<tr><th>method.lpl.optimizer.pgd.alpha</th><td>0.15</td></tr>")
+                .contains("<tr><th>data.long-tail.ratio</th><td>100</td></tr>")
+                .contains("<tr><th>training.epochs</th><td>3</td></tr>");
         assertThat(html).startsWith("<!DOCTYPE html>")
                 .contains("<title>lpl report: lpl-seed7</title>")
                 .contains("<tr><th>method</th><td>lpl</td></tr>")
@@ -122,10 +148,30 @@ class ReportWriterTest {
     void crossEntropyRunsAndRunningRunsAreReportedToo() throws Exception {
         Path dir = RunFixture.named("ce").method("ce").status("running", 2).write(tmp.resolve("ce"));
         ReportWriter.Report report = ReportWriter.write(RunDirectoryReader.read(dir));
-        assertThat(report.plots()).containsExactlyElementsOf(ALL_PLOTS);
+        // CE records a loss variation of 0 everywhere: no empty chart with a "loss raised" legend, a line why
+        assertThat(report.plots()).containsExactly("loss.png", "accuracy.png", "per-class-accuracy.png", "confusion.png",
+                "reliability.png");
+        assertThat(report.skipped()).containsExactly("Relative loss variation: the method (ce) does not perturb the "
+                + "logits: (l′ − l)/l is 0 for every class");
         assertValidPngs(dir.resolve("report"), report.plots());
-        assertThat(Files.readString(report.index())).contains("This run is <b>running</b>")
-                .contains("<tr><th>epochs</th><td>2 of 3</td></tr>");
+        String html = Files.readString(report.index());
+        assertThat(html).contains("This run is <b>running</b>")
+                .contains("<tr><th>epochs</th><td>2 of 3</td></tr>")
+                .contains("<p class=\"info\">Relative loss variation: not drawn, the method (ce) does not perturb the logits")
+                .doesNotContain("<th>(l′ − l)/l</th>")
+                .doesNotContain("<h2>Settings</h2>\n<p class=\"muted\">The configuration keys that can change the result"
+                        + " (paths, threads, checkpointing and the settings of components not chosen left out). The full");
+    }
+
+    @Test
+    void oneEpochIsSingular() throws Exception {
+        Path dir = RunFixture.named("short").status("completed", 1).write(tmp.resolve("short"));
+        RunResults run = RunDirectoryReader.read(dir);
+        RunResults one = new RunResults(run.directory(), run.run(), run.status(), run.method(), run.model(),
+                run.dataset(), 1, 1, run.last(), run.best(), run.classes(), run.confusion(), run.calibration(),
+                run.history(), run.manifest());
+        String html = Files.readString(ReportWriter.write(one).index());
+        assertThat(html).contains("completed, 1 of 1 epoch</p>").doesNotContain("1 epochs");
     }
 
     @Test
@@ -200,7 +246,7 @@ class ReportWriterTest {
         RunResults.EpochMetrics e = run.history().get(2);
         RunResults.EpochMetrics wide = new RunResults.EpochMetrics(e.epoch(), e.trainLoss(), e.testAccuracy(),
                 e.balancedAccuracy(), e.manyShotAccuracy(), e.mediumShotAccuracy(), e.fewShotAccuracy(),
-                e.learningRate(), e.ece(), null, variation, e.phase());
+                e.learningRate(), e.ece(), null, variation, e.phase(), Double.NaN, Double.NaN);
         RunResults big = new RunResults(run.directory(), run.run(), run.status(), run.method(), run.model(), run.dataset(),
                 run.epochsCompleted(), run.epochs(), run.last(), run.best(), classes, confusion,
                 run.calibration(), List.of(wide), run.manifest());
