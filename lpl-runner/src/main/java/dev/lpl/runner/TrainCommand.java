@@ -60,8 +60,14 @@ final class TrainCommand implements Callable<Integer> {
     String fromCheckpoint;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while training.")
+            description = "Serve live Prometheus metrics (the run's, the JVM's and the process's) at "
+                    + "http://HOST:PORT/metrics while training.")
     Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = MetricsServer.DEFAULT_HOST,
+            description = "The address --metrics-port binds (default: ${DEFAULT-VALUE}, this machine only; "
+                    + "0.0.0.0 for every interface).")
+    String metricsHost;
 
     @Option(names = "--progress", paramLabel = "MODE",
             description = "bar (progress bar with rate and ETA), lines (one line per epoch), none; default: bar on a terminal, else lines")
@@ -76,6 +82,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (dryRun && resume != null) {
             throw new LplException("--dry-run checks a new run's configuration; drop --resume");
+        }
+        if (metricsPort == null && !MetricsServer.DEFAULT_HOST.equals(metricsHost)) {
+            throw new LplException("--metrics-host names the address --metrics-port serves on; add --metrics-port PORT");
         }
         if (fromCheckpoint != null && resume == null) {
             throw new LplException("--from-checkpoint picks the checkpoint --resume continues from;"
@@ -103,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
         try (PreparedRun run = prepared;
                 StopSignals stop = StopSignals.install(spec.commandLine().getErr());
                 MetricsServer server = metricsPort == null ? null
-                        : new MetricsServer(metricsPort, run.metrics()::scrape)) {
+                        : new MetricsServer(metricsHost, metricsPort, run.metrics()::scrape)) {
             ResultTables.printHeader(stdout, run.description(), run.directory().path());
             run.resumeNotes().forEach(note -> stdout.println("note: " + note));
             if (run.allEpochsDone()) {
@@ -113,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
                 stdout.printf("resuming at epoch %d, batch %d%n", run.start().epoch() + 1, run.start().batch());
             }
             if (server != null) {
-                stdout.printf("metrics: http://127.0.0.1:%d/metrics%n", server.port());
+                stdout.println("metrics: " + server.url());
             }
             stdout.flush();
             PreparedRun.Outcome outcome = run.run(progress, stop::requested);
