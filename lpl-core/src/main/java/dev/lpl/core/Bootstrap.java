@@ -71,11 +71,12 @@ public final class Bootstrap {
      * @return the loader
      */
     public ConfigLoader configLoader() {
-        ConfigLoader loader = new ConfigLoader(plugins.classLoader());
+        ConfigLoader loader = new ConfigLoader(plugins.classLoader(),
+                registry().all(dev.lpl.core.plugin.PluginKind.METHOD).keySet());
         for (String name : loader.presets().all().keySet()) {
             if (registry().all(dev.lpl.core.plugin.PluginKind.METHOD).containsKey(name)) {
-                throw new dev.lpl.api.LplException("preset '" + name + "' has the name of a method;"
-                        + " rename one of them (presets come from lpl-presets.conf files)");
+                throw new dev.lpl.api.LplException("method preset '" + name + "' has the name of a method;"
+                        + " rename one of them (method presets come from lpl-presets.conf files)");
             }
         }
         return loader;

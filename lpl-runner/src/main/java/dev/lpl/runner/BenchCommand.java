@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code lpl bench}: the training step time of each method on one network and batch size. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {
-    "Time the training step of each method (exactly the training code) on one network and batch,",
-    "interleaved round by round; prints median and spread, images/s and the ratio to the first method",
-    "(the median over rounds of the paired ratio, robust to a machine whose speed drifts)."})
+    "Time the training step of each method (exactly the training code) on one network and batch.",
+    "Methods are interleaved round by round; prints the median and spread, images/s and the ratio to the first"
+            + " method (the median over rounds of the paired ratio, robust to a machine whose speed drifts)."})
 final class BenchCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--methods", defaultValue = "ce,lpl", split = ",",
-            description = "Methods or presets, the first is the reference; default: ${DEFAULT-VALUE}.")
+            description = "Methods or method presets, the first is the reference; default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(names = "--image", defaultValue = "3x32x32", description = "Input CxHxW, default: ${DEFAULT-VALUE}.")
@@ -98,8 +98,9 @@ final class BenchCommand implements Callable<Integer> {
         List<StepBenchmark.Timing> timings =
                 new StepBenchmark(lpl.configLoader(), lpl.runFactory()).run(methods, sets, options);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s, batch %d, %s input, %d classes, %d threads; %d timed steps per method%n",
-                model, batch, image, classes, Runtime.getRuntime().availableProcessors(), rounds * steps);
+        out.printf(Locale.ROOT, "%s, batch %d, %s input, %s, %s; %s per method%n",
+                model, batch, image, Plural.of(classes, "class"), Plural.of(Runtime.getRuntime().availableProcessors(), "thread"),
+                Plural.of((long) rounds * steps, "timed step"));
         String format = "%-16s %10s %9s %9s %12s %12s %8s %10s%n";
         out.printf(Locale.ROOT, format, "method", "median ms", "p10 ms", "p90 ms", "objective ms", "images/s",
                 "vs " + methods.get(0), "objective-");

@@ -23,11 +23,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code lpl compare}: runs grouped by method (or other keys), mean ± std over their seeds. */
 @Command(name = "compare", mixinStandardHelpOptions = true, description = {
-    "Compare runs: one row per group (default: per method) with the number of runs and, in %%, the mean ±",
-    "sample std of top-1 error, balanced accuracy, many/medium/few-shot accuracy and ECE over its runs.",
+    "Compare runs in a table, one row per group of runs (default: per method).",
+    "Each row has the number of runs and, in %%, the mean ± sample std of top-1 error, balanced accuracy,"
+            + " many/medium/few-shot accuracy and ECE over its runs.",
     "Each argument is a run directory or a directory of run directories (one level).",
-    "Runs in one row must agree on every setting that changes a result but the seed (else an error names",
-    "the differing keys; --allow-mixed pools them anyway and lists the differences).",
+    "Runs in one row must agree on every setting that changes a result but the seed (else an error names"
+            + " the differing keys; --allow-mixed pools them anyway and lists the differences).",
     "Runs that did not complete are left out (with a warning) unless --include-incomplete."})
 final class CompareCommand implements Callable<Integer> {
 
@@ -133,7 +134,7 @@ final class CompareCommand implements Callable<Integer> {
             for (String note : written.notes()) {
                 err.println("note: " + note);
             }
-            err.println("plots: " + written.files().size() + " files in " + plot);
+            err.println("plots: " + Plural.of(written.files().size(), "file") + " in " + plot);
             err.flush();
         }
         return 0;

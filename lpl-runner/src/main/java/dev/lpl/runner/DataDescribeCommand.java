@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
  * class counts, the imbalance ratio and the shot groups.
  */
 @Command(name = "describe", mixinStandardHelpOptions = true, description = {
-    "Load the configured dataset with its validation split and long-tail sampling, exactly as lpl train",
-    "would, and print the validation set's size, per-class training and test counts, the imbalance ratio",
-    "n_max/n_min and the shot group of each class (many > 100, medium 20-100, few < 20 training images)."})
+    "Describe the configured dataset: class counts, imbalance and shot groups.",
+    "It is loaded with its validation split and long-tail sampling exactly as lpl train would; printed are the"
+            + " validation set's size, per-class training and test counts, the imbalance ratio n_max/n_min and the"
+            + " shot group of each class (many > 100, medium 20-100, few < 20 training images)."})
 final class DataDescribeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -59,7 +60,7 @@ final class DataDescribeCommand implements Callable<Integer> {
         int classes = dataset.numClasses();
         long[] train = dataset.train().classCounts(classes);
         long[] test = dataset.test().classCounts(classes);
-        out.printf(Locale.ROOT, "dataset        %s: %d classes, images %dx%dx%d%n", dataset.name(), classes,
+        out.printf(Locale.ROOT, "dataset        %s: %s, images %dx%dx%d%n", dataset.name(), Plural.of(classes, "class"),
                 dataset.train().channels(), dataset.train().height(), dataset.train().width());
         Map<String, Object> info = subset.info();
         String sampling = switch (String.valueOf(info.get("profile"))) {
@@ -69,15 +70,15 @@ final class DataDescribeCommand implements Callable<Integer> {
             default -> "long-tail " + info.get("profile") + " ratio " + info.get("ratio") + ", sampled from "
                     + subset.sourceTrainSize();
         };
-        out.printf(Locale.ROOT, "training set   %d images (%s)%n", dataset.train().size(), sampling);
+        out.printf(Locale.ROOT, "training set   %s (%s)%n", Plural.of(dataset.train().size(), "image"), sampling);
         if (subset.validation() != null) {
             Map<String, Object> v = subset.validationInfo();
-            out.printf(Locale.ROOT, "validation set %d images (%s per class, balanced, carved from the %d training"
-                    + " images before long-tail sampling%s)%n", subset.validation().size(), v.get("per_class"),
-                    subset.sourceTrainSize(), v.containsKey("indices_source") ? "; the indices of "
+            out.printf(Locale.ROOT, "validation set %s (%s per class, balanced, carved from the %d training"
+                    + " images before long-tail sampling%s)%n", Plural.of(subset.validation().size(), "image"),
+                    v.get("per_class"), subset.sourceTrainSize(), v.containsKey("indices_source") ? "; the indices of "
                     + v.get("indices_source") : "");
         }
-        out.printf(Locale.ROOT, "test set       %d images%n", dataset.test().size());
+        out.printf(Locale.ROOT, "test set       %s%n", Plural.of(dataset.test().size(), "image"));
         long max = 0;
         long min = Long.MAX_VALUE;
         int empty = -1;
@@ -107,8 +108,8 @@ final class DataDescribeCommand implements Callable<Integer> {
         List<String> parts = new ArrayList<>();
         for (ShotGroup g : ShotGroup.values()) {
             long[] v = groups.get(g);
-            parts.add(String.format(Locale.ROOT, "%s %d %s (%d images)", g.label(), v[0],
-                    v[0] == 1 ? "class" : "classes", v[1]));
+            parts.add(String.format(Locale.ROOT, "%s %s (%s)", g.label(), Plural.of(v[0], "class"),
+                    Plural.of(v[1], "image")));
         }
         out.println("shot groups    " + String.join(", ", parts)
                 + "   [many > 100, medium 20-100, few < 20 training images]");

@@ -26,9 +26,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code lpl data fetch NAME}: downloads a dataset into the cache ahead of time and checks it. */
 @Command(name = "fetch", mixinStandardHelpOptions = true, description = {
-    "Download a dataset into the cache (data.cache-dir, default ~/.lpl/datasets), verify the published",
-    "checksums, extract it, and read it once to check it. Nothing is downloaded when the files are",
-    "already there. Datasets: cifar10, cifar100, fashion-mnist."})
+    "Download a dataset into the cache (data.cache-dir, default ~/.lpl/datasets).",
+    "The published checksums are verified, the files extracted and read once to check them.",
+    "Nothing is downloaded when the files are already there.",
+    "Datasets: cifar10, cifar100, fashion-mnist."})
 final class DataFetchCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -75,8 +76,8 @@ final class DataFetchCommand implements Callable<Integer> {
         out.println(name + ": " + (fetched.downloaded().isEmpty() ? "already present in " : "downloaded into ")
                 + fetched.directory());
         fetched.downloaded().forEach((file, sha) -> out.println("  downloaded " + file + "  sha256 " + sha));
-        out.println("  " + dataset.train().size() + " training and " + dataset.test().size() + " test images, "
-                + dataset.numClasses() + " classes, " + dataset.train().channels() + "x" + dataset.train().height()
+        out.println("  " + dataset.train().size() + " training and " + Plural.of(dataset.test().size(), "test image")
+                + ", " + Plural.of(dataset.numClasses(), "class") + ", " + dataset.train().channels() + "x" + dataset.train().height()
                 + "x" + dataset.train().width());
         if (context.path().isPresent()) {
             out.println("note: data.path is set (" + context.path().get() + "): runs read " + name

@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  * run at its final checkpoint; the output says which checkpoint and how it was selected.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-    "Evaluate a run or a checkpoint directory on the test set. Default checkpoint: best (selected on",
-    "validation balanced accuracy) when the run has a validation split (data.validation), else the final one.",
+    "Evaluate a run or a checkpoint directory on the test set.",
+    "Default checkpoint: best (selected on validation balanced accuracy) when the run has a validation split"
+            + " (data.validation), else the final one.",
     "--post-hoc-tau T predicts argmax(u - T*log(prior)) (post-hoc logit adjustment, Menon et al. 2021).",
     "Nothing in the run directory is changed."})
 final class EvalCommand implements Callable<Integer> {
@@ -92,7 +93,7 @@ final class EvalCommand implements Callable<Integer> {
                     : java.util.Optional.empty();
             validation.ifPresent(v -> {
                 long images = java.util.Arrays.stream(v.metrics().confusion()).flatMapToLong(java.util.Arrays::stream).sum();
-                out.printf(Locale.ROOT, "validation set (%d images, balanced):%n", images);
+                out.printf(Locale.ROOT, "validation set (%s, balanced):%n", Plural.of(images, "image"));
                 out.printf(Locale.ROOT, "  accuracy             %s%n", ResultTables.percent(v.metrics().accuracy()));
                 out.printf(Locale.ROOT, "  balanced accuracy    %s%n", ResultTables.percent(v.metrics().balancedAccuracy()));
                 out.printf(Locale.ROOT, "  ECE (15 bins)        %s%n", ResultTables.percent(v.calibration().ece()));

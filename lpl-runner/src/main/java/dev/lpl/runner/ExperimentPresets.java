@@ -90,7 +90,7 @@ final class ExperimentPresets {
                 names.addAll(namesNextTo(markers.nextElement()));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the bundled presets", e);
+            throw new UncheckedIOException("cannot list the bundled experiment presets", e);
         }
         return names.stream()
                 .distinct()
@@ -135,7 +135,7 @@ final class ExperimentPresets {
                     preset.resource(),
                     ConfigParseOptions.defaults().setClassLoader(classLoader).setAllowMissing(false));
         } catch (ConfigException e) {
-            throw new LplException("bundled preset " + preset.name() + " cannot be read: " + e.getMessage(), e);
+            throw new LplException("bundled experiment preset " + preset.name() + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -153,6 +153,16 @@ final class ExperimentPresets {
      */
     RunConfig load(ConfigLoader loader, Path config, List<String> overrides) {
         requireNonNull(loader, "loader is null");
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq > 0 && override.substring(0, eq).trim().equals("method.type")) {
+                String value = override.substring(eq + 1).trim().replaceAll("^\"|\"$", "");
+                if (loader.presets().get(value) == null && find(value).isPresent()) {
+                    throw new LplException("method.type = " + value + " names an experiment preset (a whole experiment:"
+                            + " data, model, method, schedule), not a method; run it with lpl train -c " + value);
+                }
+            }
+        }
         if (config == null || Files.exists(config) || config.getNameCount() != 1 || config.isAbsolute()) {
             return loader.load(config, overrides);
         }
@@ -160,11 +170,12 @@ final class ExperimentPresets {
         Optional<Preset> preset = find(name);
         if (preset.isEmpty()) {
             String suggestion = nearest(name);
-            throw new LplException("experiment file " + name + " does not exist and no bundled preset has that name"
+            throw new LplException("experiment file " + name
+                    + " does not exist and no bundled experiment preset has that name"
                     + (suggestion == null ? "" : "; did you mean " + suggestion + "?")
                     + " (lpl presets lists them)");
         }
-        return loader.load(parse(preset.get()), "preset " + preset.get().name()
+        return loader.load(parse(preset.get()), "experiment preset " + preset.get().name()
                 + " (bundled " + preset.get().resource() + ")", overrides);
     }
 
@@ -209,7 +220,7 @@ final class ExperimentPresets {
                 try {
                     directory = Path.of(marker.toURI()).getParent();
                 } catch (URISyntaxException e) {
-                    throw new IOException("bad preset location " + marker, e);
+                    throw new IOException("bad experiment preset location " + marker, e);
                 }
                 try (Stream<Path> files = Files.list(directory)) {
                     files.map(p -> p.getFileName().toString())
@@ -231,7 +242,7 @@ final class ExperimentPresets {
                     }
                 }
             }
-            default -> throw new IOException("cannot list presets at " + marker);
+            default -> throw new IOException("cannot list experiment presets at " + marker);
         }
         return names;
     }

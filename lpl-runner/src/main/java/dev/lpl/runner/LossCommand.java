@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "loss", mixinStandardHelpOptions = true, description = {
     "Evaluate a method's loss on given logits (NumPy files) through the training code path.",
-    "Writes OUT.npz with 'loss' (scalar), 'logits' (the perturbed BxC logits) and 'targets' (the labels",
-    "the loss was taken against: the labels, except for disturb-label) and prints the loss.",
+    "Writes OUT.npz with 'loss' (scalar), 'logits' (the perturbed BxC logits) and 'targets' (the labels"
+            + " the loss was taken against: the labels, except for disturb-label) and prints the loss.",
     "The loss is the method's whole objective: perturbation, loss function and class weights."})
 final class LossCommand implements Callable<Integer> {
 

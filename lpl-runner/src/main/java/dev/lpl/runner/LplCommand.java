@@ -42,6 +42,9 @@ public final class LplCommand {
      */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new LplCommand());
+        // Help wraps at the terminal's width where picocli can tell it, else at 80 columns; descriptions
+        // are whole sentences without line breaks, so that a command's summary is never cut.
+        cli.setUsageHelpAutoWidth(true);
         // Every path option and parameter (--out, -c, --plugins, RUN_DIR, ...): a leading ~ is the
         // home directory, as in a shell, also where the shell did not expand it (--out=~/x, quoted).
         cli.registerConverter(Path.class, text -> {

@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
  * held at a time (WRN-28-10: 146 MB).
  */
 @Command(name = "models", mixinStandardHelpOptions = true, description = {
-    "List every network with its trainable-parameter counts (BN running statistics excluded),",
-    "built as a run builds it, by default for 10 and 100 classes on 3x32x32 input and a linear head."})
+    "List every network with its trainable-parameter counts (BN running statistics excluded).",
+    "Each is built as a run builds it, by default for 10 and 100 classes on 3x32x32 input and a linear head."})
 final class ModelsCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -16,15 +16,15 @@ import picocli.CommandLine.Spec;
  * {@code lpl train -c NAME}; {@code lpl presets NAME} prints the keys one sets.
  */
 @Command(name = "presets", mixinStandardHelpOptions = true, description = {
-    "List the bundled experiment presets, each runnable as: lpl train -c NAME [--set KEY=VALUE ...]",
-    "With a NAME: print the keys that preset sets (its file with its includes, relative to lpl).",
+    "List the bundled experiment presets (the papers' settings), each runnable as lpl train -c NAME.",
+    "With a NAME: print the keys that experiment preset sets (its file with its includes, relative to lpl).",
     "Method presets such as ldam-drw or la+lpl (method.type = NAME) are listed by lpl list."})
 final class PresetsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Show this preset's keys.")
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Show this experiment preset's keys.")
     String name;
 
     @Override
@@ -33,7 +33,7 @@ final class PresetsCommand implements Callable<Integer> {
         ExperimentPresets presets = ExperimentPresets.bundled();
         if (name != null) {
             ExperimentPresets.Preset preset = presets.find(name).orElseThrow(() -> new LplException(
-                    "no bundled preset is named " + name + " (lpl presets lists them)"));
+                    "no bundled experiment preset is named " + name + " (lpl presets lists them)"));
             Config config = presets.parse(preset);
             out.println("# " + preset.name() + ": " + preset.description());
             out.println("# lpl train -c " + preset.name() + "   (keys relative to lpl; defaults apply to the rest)");

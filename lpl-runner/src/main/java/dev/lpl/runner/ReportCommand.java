@@ -38,7 +38,7 @@ final class ReportCommand implements Callable<Integer> {
         for (String skipped : report.skipped()) {
             stdout.println("note: not drawn: " + skipped);
         }
-        stdout.printf("report: %s (%d plots)%n", report.index(), report.plots().size());
+        stdout.printf("report: %s (%s)%n", report.index(), Plural.of(report.plots().size(), "plot"));
         stdout.flush();
         return 0;
     }

@@ -30,12 +30,12 @@ final class ResultTables {
             min = Math.min(min, n);
         }
         out.printf(Locale.ROOT, "run %s -> %s%n", d.name(), directory);
-        out.printf(Locale.ROOT, "data    %s: %d train (imbalance %.1f), %d test, %d classes, %dx%dx%d%n",
-                data.name(), data.train().size(), (double) max / min, data.test().size(), data.numClasses(),
+        out.printf(Locale.ROOT, "data    %s: %d train (imbalance %.1f), %d test, %s, %dx%dx%d%n",
+                data.name(), data.train().size(), (double) max / min, data.test().size(), Plural.of(data.numClasses(), "class"),
                 data.train().channels(), data.train().height(), data.train().width());
         out.printf(Locale.ROOT, "model   %s (%,d parameters) on %s, %s%n", d.model(), d.parameters(), d.device(), d.engine());
-        out.printf(Locale.ROOT, "method  %s, %d epochs, batch %d, seed %s%n",
-                d.method(), d.epochs(), d.batchSize(), d.seeds().get("root"));
+        out.printf(Locale.ROOT, "method  %s, %s, batch %d, seed %s%n",
+                d.method(), Plural.of(d.epochs(), "epoch"), d.batchSize(), d.seeds().get("root"));
         if (d.validation() != null) {
             out.printf(Locale.ROOT, "select  on a validation split of %s images (%s per class, not trained on)%n",
                     d.validation().get("size"), d.validation().get("per_class"));

@@ -39,10 +39,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code lpl sweep}: runs a grid as separate processes and ends with the comparison table. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, description = {
-    "Run a grid of trainings (e.g. methods x seeds x ratios) as separate lpl processes, N at a time,",
-    "then print the comparison table (also written to OUTPUT_ROOT/comparison.md and .csv).",
-    "Running the same command again skips completed runs and resumes interrupted ones, after checking",
-    "that their configuration is still the sweep's (a changed one is refused; see --rerun-changed).",
+    "Run a grid of trainings (e.g. methods x seeds x ratios) as separate lpl processes, then compare them.",
+    "N run at a time; the comparison table is printed and written to OUTPUT_ROOT/comparison.md and .csv.",
+    "Running the same command again skips completed runs and resumes interrupted ones, after checking that"
+            + " their configuration is still the sweep's (a changed one is refused; see --rerun-changed).",
     "--executor slurm submits the grid as one Slurm job array instead (see --status)."})
 final class SweepCommand implements Callable<Integer> {
 
@@ -98,9 +98,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "Start failed runs again from scratch (their directory is kept, renamed).")
     boolean retryFailed;
 
-    @Option(names = "--rerun-changed", description = {
-        "Run again the cells whose existing run has another configuration than the sweep's now",
-        "(their old run is moved to OUTPUT_ROOT/.replaced/NAME-TIMESTAMP, never deleted)."})
+    @Option(names = "--rerun-changed", description = "Run again the cells whose existing run has another configuration"
+            + " than the sweep's now (their old run is moved to OUTPUT_ROOT/.replaced/NAME-TIMESTAMP, never deleted).")
     boolean rerunChanged;
 
     @Option(names = "--dry-run", description = "Check every run's configuration and print the plan; start nothing.")
@@ -207,8 +206,9 @@ final class SweepCommand implements Callable<Integer> {
                         + " run; move it away or choose another sweep.output-root");
             }
         }
-        out.printf(Locale.ROOT, "sweep %s: %d runs (%d to run, %d skipped), %d at a time, %d threads each, in %s%n",
-                file.getFileName(), runs.size(), tasks.size(), skipped.size(), processes, threads, sweep.outputRoot());
+        out.printf(Locale.ROOT, "sweep %s: %s (%d to run, %d skipped), %d at a time, %s each, in %s%n",
+                file.getFileName(), Plural.of(runs.size(), "run"), tasks.size(), skipped.size(), processes,
+                Plural.of(threads, "thread"), sweep.outputRoot());
         skipped.forEach(s -> out.println("  skip " + s));
         moved.forEach(s -> out.println("  rerun " + s));
         if (dryRun) {
@@ -347,9 +347,9 @@ final class SweepCommand implements Callable<Integer> {
         SlurmExecutor executor = new SlurmExecutor(Slurm.commands(), new SlurmExecutor.Options(name, partition, gpusPerRun,
                 time, maxParallelRuns, threads, maxRetries, java.time.Duration.ofMillis((long) (pollSeconds * 1000))),
                 SlurmExecutor.selfLauncher(), root);
-        out.printf(Locale.ROOT, "sweep %s: %d runs (%d to run, %d skipped) as a Slurm job array, %d at a time, %d CPUs"
-                        + " each, in %s%n", file.getFileName(), runs.size(), toRun.size(), skipped.size(), maxParallelRuns,
-                threads, root);
+        out.printf(Locale.ROOT, "sweep %s: %s (%d to run, %d skipped) as a Slurm job array, %d at a time, %s"
+                        + " each, in %s%n", file.getFileName(), Plural.of(runs.size(), "run"), toRun.size(), skipped.size(),
+                maxParallelRuns, Plural.of(threads, "CPU"), root);
         skipped.forEach(s -> out.println("  skip " + s));
         moved.forEach(s -> out.println("  rerun " + s));
         if (dryRun) {

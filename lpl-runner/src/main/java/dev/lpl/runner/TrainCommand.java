@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE|PRESET",
-            description = "Experiment file (HOCON), keys relative to lpl, or the name of a bundled preset (lpl presets).")
+            description = "Experiment file (HOCON), keys relative to lpl, or the name of a bundled experiment preset (lpl presets).")
     Path configFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key (repeatable), e.g. --set method.type=ce")
@@ -116,7 +116,8 @@ final class TrainCommand implements Callable<Integer> {
             ResultTables.printHeader(stdout, run.description(), run.directory().path());
             run.resumeNotes().forEach(note -> stdout.println("note: " + note));
             if (run.allEpochsDone()) {
-                stdout.printf("all %d epochs were already checkpointed; finishing the run's bookkeeping"
+                stdout.printf((run.description().epochs() == 1 ? "the %d epoch was" : "all %d epochs were")
+                        + " already checkpointed; finishing the run's bookkeeping"
                         + " (metrics.jsonl, checkpoints/best, summary.json)%n", run.description().epochs());
             } else if (resume != null) {
                 stdout.printf("resuming at epoch %d, batch %d%n", run.start().epoch() + 1, run.start().batch());

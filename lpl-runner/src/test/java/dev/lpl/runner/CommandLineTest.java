@@ -50,6 +50,68 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnknownMethodIsMatchedAgainstMethodPresetsAndExperimentPresetsToo() {
+        Result preset = lpl("train", "--dry-run", "--set", "method.type=la-lpl");
+        assertThat(preset.code()).isEqualTo(2);
+        assertThat(preset.err()).startsWith("error: unknown method 'la-lpl' (method.type); did you mean 'la+lpl' (a method"
+                + " preset)? methods: balanced-softmax, ce, ").contains("; method presets: cb-ce, ").contains("la+lpl, ");
+        Result experiment = lpl("train", "--dry-run", "--set", "method.type=cifar10-lt-r100-lpl");
+        assertThat(experiment.code()).isEqualTo(2);
+        assertThat(experiment.err()).startsWith("error: method.type = cifar10-lt-r100-lpl names an experiment preset (a"
+                + " whole experiment: data, model, method, schedule), not a method; run it with lpl train -c"
+                + " cifar10-lt-r100-lpl\n");
+        assertThat(lpl("train", "--dry-run", "--set", "method.type=la+lpl").code()).isZero();
+    }
+
+    @Test
+    void metricsHostNeedsMetricsPort() {
+        Result r = lpl("train", "--metrics-host", "0.0.0.0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: --metrics-host names the address --metrics-port serves on;"
+                + " add --metrics-port PORT\n");
+    }
+
+    /**
+     * Each command's summary in {@code lpl --help} is its first description string: a whole sentence,
+     * never cut; no description holds a line break of its own (picocli wraps).
+     */
+    @Test
+    void helpSummariesAreWholeSentencesAndDescriptionsHaveNoLineBreaks() {
+        picocli.CommandLine cli = LplCommand.commandLine();
+        java.util.List<picocli.CommandLine> commands = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(cli));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            if (!(c.getCommand() instanceof picocli.CommandLine.HelpCommand)) { // picocli's own
+                commands.add(c);
+            }
+        }
+        for (picocli.CommandLine c : commands) {
+            String name = c.getCommandSpec().qualifiedName();
+            String[] description = c.getCommandSpec().usageMessage().description();
+            assertThat(description).as(name).isNotEmpty();
+            assertThat(description[0]).as(name + " summary").endsWith(".");
+            for (String line : description) {
+                assertThat(line).as(name).doesNotContain("\n").doesNotContain("%n");
+            }
+            for (picocli.CommandLine.Model.OptionSpec option : c.getCommandSpec().options()) {
+                assertThat(option.description()).as(name + " " + option.longestName()).hasSizeLessThanOrEqualTo(1);
+                for (String line : option.description()) {
+                    assertThat(line).as(name + " " + option.longestName()).doesNotContain("\n").doesNotContain("%n");
+                }
+            }
+        }
+        assertThat(commands).hasSizeGreaterThan(10);
+        // as printed: every command's summary, wrapped over lines, ends a sentence
+        String help = lpl("--help").out();
+        String list = help.substring(help.indexOf("Commands:\n") + "Commands:\n".length());
+        for (String entry : list.split("\n(?=  \\S)")) {
+            assertThat(entry.strip()).as(entry).endsWith(".");
+        }
+    }
+
+    @Test
     void resumeRefusesNewSettingsAndNonRunDirectories(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         Result mixed = lpl("train", "--resume", dir.toString(), "--set", "training.epochs=3");
         assertThat(mixed.code()).isEqualTo(2);

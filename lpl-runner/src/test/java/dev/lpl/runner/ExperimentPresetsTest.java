@@ -241,7 +241,7 @@ class ExperimentPresetsTest {
         assertThat(config.config().getInt("training.epochs")).isEqualTo(3);
         assertThat(config.config().getString("model.resnet32.shortcut")).isEqualTo("b");
         assertThat(config.sources().get(0))
-                .isEqualTo("preset cifar10-lt-r100-lpl (bundled presets/cifar10-lt-r100-lpl.conf)");
+                .isEqualTo("experiment preset cifar10-lt-r100-lpl (bundled presets/cifar10-lt-r100-lpl.conf)");
         assertThat(config.sources()).contains("--set training.epochs=3");
     }
 
@@ -278,7 +278,7 @@ class ExperimentPresetsTest {
     void anUnknownNameSuggestsTheNearestPreset() {
         assertThatThrownBy(() -> load("cifar10-lt-r100-lpll"))
                 .isInstanceOf(LplException.class)
-                .hasMessage("experiment file cifar10-lt-r100-lpll does not exist and no bundled preset has that name;"
+                .hasMessage("experiment file cifar10-lt-r100-lpll does not exist and no bundled experiment preset has that name;"
                         + " did you mean cifar10-lt-r100-lpl? (lpl presets lists them)");
         assertThatThrownBy(() -> load("nothing-like-it"))
                 .isInstanceOf(LplException.class)

@@ -69,7 +69,7 @@ class ModelsAndPresetsCommandTest {
 
         CommandLineTest.Result unknown = CommandLineTest.lpl("presets", "cifar-nothing");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).startsWith("error: no bundled preset is named cifar-nothing");
+        assertThat(unknown.err()).startsWith("error: no bundled experiment preset is named cifar-nothing");
     }
 
     @Test
@@ -77,7 +77,7 @@ class ModelsAndPresetsCommandTest {
         CommandLineTest.Result r = CommandLineTest.lpl("train", "-c", "cifar10-lt-r100-lpll");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().lines().findFirst().orElseThrow()).isEqualTo(
-                "error: experiment file cifar10-lt-r100-lpll does not exist and no bundled preset has that name;"
+                "error: experiment file cifar10-lt-r100-lpll does not exist and no bundled experiment preset has that name;"
                         + " did you mean cifar10-lt-r100-lpl? (lpl presets lists them)");
     }
 

@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Loads a run configuration: the defaults of every module ({@code reference.conf} files on the
@@ -31,16 +34,29 @@ public final class ConfigLoader {
 
     private final ClassLoader classLoader;
     private final Presets presets;
+    private final SortedSet<String> methods;
 
     /**
      * Creates a loader that reads the {@code reference.conf} and {@code lpl-presets.conf} files
-     * visible to a class loader.
+     * visible to a class loader, and leaves checking {@code method.type} to the run factory.
      *
      * @param classLoader the class loader of the application and its plugins
      */
     public ConfigLoader(ClassLoader classLoader) {
+        this(classLoader, Set.of());
+    }
+
+    /**
+     * Creates a loader that also checks {@code method.type}: a method or a method preset, or an
+     * error whose "did you mean" considers both.
+     *
+     * @param classLoader the class loader of the application and its plugins
+     * @param methods the names of the methods registered (empty: {@code method.type} is not checked)
+     */
+    public ConfigLoader(ClassLoader classLoader, Set<String> methods) {
         this.classLoader = requireNonNull(classLoader, "classLoader is null");
         this.presets = Presets.load(classLoader);
+        this.methods = new TreeSet<>(requireNonNull(methods, "methods is null"));
     }
 
     /**
@@ -110,16 +126,19 @@ public final class ConfigLoader {
         Config layered = user;
         String type = user.hasPath("method.type") ? user.getString("method.type") : defaults.getString("method.type");
         Presets.Preset preset = presets.get(type);
+        if (preset == null && !methods.isEmpty() && !methods.contains(type)) {
+            throw unknownMethod(type);
+        }
         if (preset != null && user.hasPath("method.preset")) {
-            throw new LplException("method.preset is set by lpl when method.type names a preset; remove method.preset"
-                    + " (lpl list shows the presets)");
+            throw new LplException("method.preset is set by lpl when method.type names a method preset; remove method.preset"
+                    + " (lpl list shows the method presets)");
         }
         if (preset != null) {
             StrictKeys.check(preset.config(), defaults);
             layered = user.withoutPath("method.type")
                     .withFallback(preset.config())
                     .withFallback(ConfigFactory.empty().withValue("method.preset", ConfigValueFactory.fromAnyRef(type)));
-            sources.add("preset " + type);
+            sources.add("method preset " + type);
         }
         Config merged;
         try {
@@ -128,6 +147,21 @@ public final class ConfigLoader {
             throw new LplException("configuration cannot be resolved: " + e.getMessage(), e);
         }
         return new RunConfig(merged, user, sources);
+    }
+
+    /**
+     * The error for a {@code method.type} that is neither a method nor a method preset: the nearest
+     * name among both (e.g. {@code la-lpl} → {@code la+lpl}), and both lists.
+     */
+    private LplException unknownMethod(String type) {
+        Set<String> names = new TreeSet<>(methods);
+        names.addAll(presets.all().keySet());
+        String nearest = StrictKeys.nearestName(type, names);
+        String hint = nearest == null ? ""
+                : "; did you mean '" + nearest + "'" + (presets.get(nearest) != null ? " (a method preset)" : "") + "?";
+        return new LplException("unknown method '" + type + "' (method.type)" + hint
+                + " methods: " + String.join(", ", methods)
+                + "; method presets: " + String.join(", ", presets.all().keySet()) + " (lpl list)");
     }
 
     private static Config parseFile(Path file) {

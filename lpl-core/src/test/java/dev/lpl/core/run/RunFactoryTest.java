@@ -162,7 +162,7 @@ class RunFactoryTest {
         assertThat(plain.config().getInt("training.epochs")).isEqualTo(4); // config() sets epochs=4 explicitly
         RunConfig noEpochs = LPL.configLoader().load(null, List.of("method.type=tiny-fast"));
         assertThat(noEpochs.config().getInt("training.epochs")).isEqualTo(1);
-        assertThat(noEpochs.sources()).contains("preset tiny-fast");
+        assertThat(noEpochs.sources()).contains("method preset tiny-fast");
         assertThatThrownBy(() -> LPL.configLoader().load(null, List.of("method.type=tiny-fast", "method.preset=x")))
                 .hasMessageContaining("remove method.preset");
         try (var run = LPL.runFactory().prepare(config("method.type=tiny-fast", "training.epochs=1"), tmp.resolve("p"))) {

@@ -932,7 +932,8 @@ public final class ComparisonTable {
         List<String> parts = new ArrayList<>();
         for (RunResults r : runs) {
             parts.add(r.directory() + " (" + r.status() + ", " + r.epochsCompleted()
-                    + (r.epochs() > 0 ? " of " + r.epochs() : "") + " epochs)");
+                    + (r.epochs() > 0 ? " of " + r.epochs() : "")
+                    + (Math.max(r.epochs(), r.epochsCompleted()) == 1 ? " epoch)" : " epochs)"));
         }
         return String.join(", ", parts);
     }

@@ -2,6 +2,7 @@ package dev.lpl.runner.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.core.config.ResultKeys;
+import dev.lpl.runner.Plural;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,9 +112,9 @@ final class ReportPage {
                 max = Math.max(max, n.asLong());
                 min = Math.min(min, n.asLong());
             }
-            row(h, "training set", String.format(Locale.ROOT, "%,d images, %d classes, %,d … %,d per class (imbalance %.1f)",
-                    m.path("dataset").path("train_size").asLong(sum(counts)), counts.size(), max, min,
-                    min == 0 ? Double.POSITIVE_INFINITY : (double) max / min));
+            row(h, "training set", String.format(Locale.ROOT, "%s, %s, %,d … %,d per class (imbalance %.1f)",
+                    Plural.grouped(m.path("dataset").path("train_size").asLong(sum(counts)), "image"),
+                    Plural.of(counts.size(), "class"), max, min, min == 0 ? Double.POSITIVE_INFINITY : (double) max / min));
         }
         JsonNode parameters = m.path("model").path("trainable_parameters");
         row(h, "model", run.model() + (parameters.isNumber()

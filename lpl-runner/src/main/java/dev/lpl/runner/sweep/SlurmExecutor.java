@@ -491,7 +491,8 @@ public final class SlurmExecutor {
                 t.slurmId().isEmpty() ? "—" : t.slurmId()});
         }
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "sweep %s: %d runs (%s); Slurm jobs %s%n", outputRoot, rows.size(),
+        s.append(String.format(Locale.ROOT, "sweep %s: %s (%s); Slurm jobs %s%n", outputRoot,
+                dev.lpl.runner.Plural.of(rows.size(), "run"),
                 counts.entrySet().stream().map(c -> c.getValue() + " " + c.getKey()).collect(Collectors.joining(", ")),
                 String.join(", ", state.jobs())));
         int width = Math.max(3, rows.stream().mapToInt(r -> r[0].length()).max().orElse(3));
