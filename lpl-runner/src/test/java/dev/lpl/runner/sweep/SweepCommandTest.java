@@ -193,7 +193,7 @@ class SweepCommandTest {
         Result r = lpl("sweep", "-c", file.toString(), "--executor", "slurm", "--max-parallel", "1",
                 "--partition", "debug", "--time", "0:30:00", "--dry-run");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("2 runs (2 to run, 0 skipped) as a Slurm job array, 1 at a time, 1 CPUs each")
+        assertThat(r.out()).contains("2 runs (2 to run, 0 skipped) as a Slurm job array, 1 at a time, 1 CPU each")
                 .contains("would submit: sbatch --parsable --array=0-1%1 " + dir.resolve("out/slurm/sweep.sbatch"));
         assertThat(Files.readString(dir.resolve("out/slurm/sweep.sbatch")))
                 .contains("#SBATCH --job-name=lpl-tiny", "#SBATCH --array=0-1%1", "#SBATCH --partition=debug",
