@@ -14,10 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code lpl report}: an HTML page with the plots (PNG, SVG, PDF) and settings of one run. */
 @Command(name = "report", mixinStandardHelpOptions = true, description = {
-    "Write RUN_DIR/report/index.html with the plots of a run: loss and accuracy curves, per-class accuracy, "
-            + "the relative loss variation (l' - l)/l per class, the confusion matrix and the reliability diagram (ECE).",
-    "Every plot is written as PNG, SVG and PDF; the page lists the settings that can change the result and links "
-            + "a copy of resolved.conf."})
+    "Write an HTML report of a run (RUN_DIR/report/index.html): its figures, settings and plots.",
+    "The plots: loss and accuracy curves, per-class accuracy, the relative loss variation (l' - l)/l per class, "
+            + "the confusion matrix and the reliability diagram (ECE), each as PNG, SVG and PDF.",
+    "The page lists the settings that can change the result and links a copy of resolved.conf."})
 final class ReportCommand implements Callable<Integer> {
 
     @Spec
