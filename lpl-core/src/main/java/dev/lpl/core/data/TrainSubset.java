@@ -232,7 +232,7 @@ public record TrainSubset(
         for (int c = 0; c < numClasses; c++) {
             if (counts[c] != counts[0]) {
                 throw new LplException(file + " is not a balanced validation set: class 0 (" + source.classNames().get(0)
-                        + ") has " + counts[0] + " images in it, class " + c + " (" + source.classNames().get(c) + ") "
+                        + ") has " + counts[0] + (counts[0] == 1 ? " image" : " images") + " in it, class " + c + " (" + source.classNames().get(c) + ") "
                         + counts[c] + "; name the validation-indices.txt of an earlier run of this dataset");
             }
             if (counts[c] >= available[c]) {
