@@ -435,7 +435,7 @@ public final class RunFactory {
         if (resumeFrom == null) {
             RunDirectory.requireAvailable(directory);
         } else {
-            name = directory.getFileName().toString();
+            name = recordedName(directory);
         }
 
         // 2. The engine, seeded.
@@ -519,6 +519,21 @@ public final class RunFactory {
         resources.addAll(List.of(objective, manager));
         PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners, resources);
         return run;
+    }
+
+    /**
+     * The name a run was started under ({@code manifest.json}'s {@code run}: the {@code run.name}
+     * it had, or the time-stamped name it was given), so that a resumed or re-opened run keeps it;
+     * the directory's name where the manifest does not say.
+     */
+    private static String recordedName(Path directory) {
+        try {
+            String recorded = Json.mapper().readTree(directory.resolve(RunDirectory.MANIFEST).toFile()).path("run")
+                    .asText("");
+            return recorded.isBlank() ? directory.getFileName().toString() : recorded;
+        } catch (IOException | RuntimeException e) {
+            return directory.getFileName().toString();
+        }
     }
 
     /**

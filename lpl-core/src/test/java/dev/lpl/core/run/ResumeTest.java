@@ -71,8 +71,10 @@ class ResumeTest {
 
         assertThat(resume(dir).status()).isEqualTo(PreparedRun.Status.COMPLETED);
         assertThat(metrics(dir)).isEqualTo(metrics(tmp.resolve("straight")));
-        assertThat(Json.mapper().readTree(dir.resolve("summary.json").toFile()).get("status").asText())
-                .isEqualTo("completed");
+        JsonNode resumed = Json.mapper().readTree(dir.resolve("summary.json").toFile());
+        assertThat(resumed.get("status").asText()).isEqualTo("completed");
+        // the time-stamped name the run was given, not its directory's name
+        assertThat(resumed.get("run").asText()).isEqualTo(summary.get("run").asText()).startsWith("tiny-identity-");
         assertThatThrownBy(() -> resume(dir)).isInstanceOf(LplException.class).hasMessageContaining("already completed");
     }
 
