@@ -1,8 +1,5 @@
 package dev.lpl.runner.compare;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lpl.api.LplException;
 import dev.lpl.runner.report.ChartFiles;
 import dev.lpl.runner.report.Charts;
@@ -10,16 +7,12 @@ import dev.lpl.runner.report.RunDirectoryReader;
 import dev.lpl.runner.report.RunResults;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -42,7 +35,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class ComparisonPlots {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int WIDTH = 900;
     private static final int HEIGHT = 500;
     /** Above this many classes, category labels are class indices and counts only. */
@@ -75,8 +67,7 @@ public final class ComparisonPlots {
             for (RunResults summary : row.runs()) {
                 RunResults run = RunDirectoryReader.read(summary.directory());
                 runs.add(run);
-                validation.add(epochValues(summary.directory().resolve(RunDirectoryReader.METRICS),
-                        "val_balanced_accuracy"));
+                validation.add(validationCurve(run));
             }
             groups.add(new Group(row.group(), runs, validation));
         }
@@ -218,7 +209,7 @@ public final class ComparisonPlots {
         if (classes > NAMED_CLASSES * 2) {
             chart.getStyler().setXAxisMaxLabelCount(NAMED_CLASSES * 2);
         }
-        List<String> labels = labels(reference, order);
+        List<String> labels = Charts.classLabels(reference, order);
         boolean any = false;
         for (int g = 0; g < groups.size(); g++) {
             List<Double> mean = new ArrayList<>();
@@ -241,51 +232,13 @@ public final class ComparisonPlots {
         return any ? chart : null;
     }
 
-    /** {@code name (count)}, or {@code index (count)} for many classes; unique. */
-    private static List<String> labels(RunResults run, List<Integer> order) {
-        boolean named = order.size() <= NAMED_CLASSES;
-        List<String> labels = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int c : order) {
-            RunResults.ClassResult cls = run.classes().get(c);
-            String count = cls.trainCount() >= 0 ? " (" + cls.trainCount() + ")" : "";
-            String label = (named ? cls.name() : Integer.toString(cls.index())) + count;
-            if (!seen.add(label)) {
-                label = cls.index() + " " + label;
-                seen.add(label);
-            }
-            labels.add(label);
-        }
-        return labels;
-    }
-
-    /** A field of every line of {@code metrics.jsonl}, by epoch (lines without a finite value left out). */
-    private static Map<Integer, Double> epochValues(Path file, String field) {
+    /** The validation balanced accuracy of a run by epoch (epochs without a finite value left out). */
+    private static Map<Integer, Double> validationCurve(RunResults run) {
         Map<Integer, Double> out = new TreeMap<>();
-        if (!Files.isRegularFile(file)) {
-            return out;
-        }
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode m;
-                try {
-                    m = MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new LplException("malformed JSON in " + file + " line " + number + ": " + e.getOriginalMessage(), e);
-                }
-                JsonNode v = m.path(field);
-                if (v.isNumber() && Double.isFinite(v.doubleValue())) {
-                    out.put(m.path("epoch").asInt(number), v.doubleValue());
-                }
+        for (RunResults.EpochMetrics epoch : run.history()) {
+            if (Double.isFinite(epoch.validationBalancedAccuracy())) {
+                out.put(epoch.epoch(), epoch.validationBalancedAccuracy());
             }
-        } catch (IOException e) {
-            throw new LplException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return out;
     }

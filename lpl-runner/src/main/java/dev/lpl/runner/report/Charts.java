@@ -456,9 +456,14 @@ public final class Charts {
     }
 
     /**
-     * Category labels {@code name (count)}, or {@code index (count)} for many classes; unique.
+     * Category labels of classes: {@code name (count)}, or {@code index (count)} for many classes;
+     * unique (a repeated name gets its index in front). Also the labels of {@code lpl compare --plot}.
+     *
+     * @param run the run whose class names and training counts label the axis
+     * @param order the class indices, in axis order
+     * @return one label per class of {@code order}
      */
-    private static List<String> classLabels(RunResults run, List<Integer> order) {
+    public static List<String> classLabels(RunResults run, List<Integer> order) {
         boolean named = order.size() <= NAMED_CLASSES;
         List<String> labels = new ArrayList<>();
         Set<String> seen = new HashSet<>();
