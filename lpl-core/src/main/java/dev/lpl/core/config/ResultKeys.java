@@ -42,7 +42,9 @@ import java.util.regex.Pattern;
  *       blocks that themselves have a {@code type}, such as {@code method.loss}, and the common
  *       blocks {@code data.long-tail}, {@code data.augment}, {@code data.validation} stay);</li>
  *   <li>settings that are inert: {@code data.long-tail.ratio} when the profile is {@code none},
- *       and {@code training.finetune.learning-rate} when there is no fine-tuning phase.</li>
+ *       and {@code training.finetune.learning-rate} when there is no fine-tuning phase;</li>
+ *   <li>{@code model.init-from} when it is {@code null} (its default, the same as a run of an lpl
+ *       that did not have the key); a file it names is a result key.</li>
  * </ul>
  * {@code run.seed} is kept: a sweep cell's seed is part of its experiment; {@code lpl compare}
  * removes it itself, since it pools runs over seeds.
@@ -99,6 +101,9 @@ public final class ResultKeys {
         flatten("", config, flat);
         if ("none".equals(flat.get("data.long-tail.profile"))) {
             flat.remove("data.long-tail.ratio");
+        }
+        if ("null".equals(flat.get("model.init-from"))) {
+            flat.remove("model.init-from"); // the default; runs of an lpl without the key are the same experiment
         }
         if ("null".equals(flat.getOrDefault("training.finetune.start", "null"))) {
             flat.remove("training.finetune.learning-rate");

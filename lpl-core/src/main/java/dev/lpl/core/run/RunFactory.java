@@ -37,6 +37,7 @@ import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.data.TrainSubset;
+import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
 import dev.lpl.core.plugin.RegistryComponents;
@@ -66,6 +67,9 @@ import java.util.Optional;
  * read; then the data is loaded and long-tail sampled, and the network is built and initialised.
  */
 public final class RunFactory {
+
+    /** The key (below {@code model}) of the file the network's weights start from. */
+    public static final String INIT_FROM = "init-from";
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
@@ -342,6 +346,20 @@ public final class RunFactory {
      */
     public void validate(RunConfig config) {
         plan(config).objective().close();
+        initFromFile(config.settings());
+    }
+
+    /**
+     * Returns the weights file {@code model.init-from} names, checked to exist (a checkpoint
+     * directory resolves to its {@code model.npz}); a leading {@code ~} is the user's home.
+     *
+     * @param root the whole configuration
+     * @return the file, or null when the key is null (Kaiming-normal initialisation)
+     * @throws LplException when the file does not exist or is a run directory
+     */
+    public static Path initFromFile(Settings root) {
+        Settings model = root.getSettings("model");
+        return model.has(INIT_FROM) ? ModelWeights.resolve(model.getPath(INIT_FROM), "model." + INIT_FROM) : null;
     }
 
     private PreparedRun build(RunConfig config, Path out, Path resumeFrom, boolean restoreLatest) {
@@ -376,8 +394,10 @@ public final class RunFactory {
                 ? root.getString("run.name")
                 : datasetName + "-" + methodName + "-" + LocalDateTime.now().format(STAMP);
         Path directory = out != null ? out : root.getPath("run.output-root").resolve(name);
+        Path initFrom = null;
         if (resumeFrom == null) {
             RunDirectory.requireAvailable(directory);
+            initFrom = initFromFile(root); // a resumed run continues from its checkpoint instead
         } else {
             name = directory.getFileName().toString();
         }
@@ -416,6 +436,17 @@ public final class RunFactory {
         manager.setName("lpl-model");
         ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses,
                 manager);
+        ModelWeights.Loaded initialWeights = null;
+        if (initFrom != null) {
+            try {
+                initialWeights = ModelWeights.load(initFrom, block, "model " + modelName + ", "
+                        + plan.head().configName() + " head, " + numClasses + " classes", "model." + INIT_FROM, manager);
+            } catch (RuntimeException e) {
+                manager.close();
+                objective.close();
+                throw e;
+            }
+        }
 
         // 5. The loop and the run directory.
         RunMetrics metrics = new RunMetrics(name, methodName, dataset.classNames());
@@ -447,6 +478,9 @@ public final class RunFactory {
                 new Checkpoints(directory, checkpointKeep), checkpointEvery, metrics);
         PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners,
                 List.of(trainLoader, testLoader, objective, manager));
+        if (initialWeights != null) {
+            run.initializedFrom(initialWeights);
+        }
         if (resumeFrom != null && restoreLatest) {
             run.restoreLatest();
         }
