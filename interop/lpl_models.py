@@ -221,7 +221,7 @@ class LplNet(nn.Module):
 
 # --- networks (dev.lpl.models) ----------------------------------------------------------------
 
-def small_cnn(num_classes, head_kind='linear', in_channels=1, width=32, dropout=0.0):
+def small_cnn(num_classes, head_kind='linear', in_channels=3, width=32, dropout=0.0):
     """small-cnn (SmallCnnFactory): conv(w), maxpool, conv(w), conv(2w), maxpool, conv(2w), GAP."""
     layers = [ConvBnRelu(in_channels, width), nn.MaxPool2d(2, 2),
               ConvBnRelu(width, width), ConvBnRelu(width, 2 * width), nn.MaxPool2d(2, 2),
@@ -279,26 +279,26 @@ MODELS = {
 }
 
 
-def build(name, num_classes, head='linear', in_channels=None, **options):
-    """Builds lpl's model.type = name with model.head = head; options are the model's own settings
-    (lpl.model.<name>: width, dropout, shortcut, reduction), defaulting to lpl's. in_channels
-    defaults to 1 for small-cnn and 3 otherwise."""
+def build(name, num_classes, head='linear', in_channels=3, **options):
+    """Builds lpl's model.type = name with model.head = head for images of in_channels channels (1
+    for Fashion-MNIST and the synthetic set, 3 for CIFAR); options are the model's own settings
+    (lpl.model.<name>: width, dropout, shortcut, reduction), defaulting to lpl's."""
     options = {k.replace('-', '_'): v for k, v in options.items()}
     settings = dict(MODELS.get(name, {}))
     settings.update(options)
     if name == 'small-cnn':
-        return small_cnn(num_classes, head, in_channels or 1, int(settings['width']),
+        return small_cnn(num_classes, head, in_channels, int(settings['width']),
                          float(settings['dropout']))
     match = re.fullmatch(r'(se-)?resnet(\d+)', name)
     if match:
         se = match.group(1) is not None
-        return cifar_resnet(int(match.group(2)), num_classes, head, in_channels or 3,
+        return cifar_resnet(int(match.group(2)), num_classes, head, in_channels,
                             str(settings.get('shortcut', 'b' if se else 'a')),
                             float(settings.get('dropout', 0.0)),
                             int(settings.get('reduction', 16)) if se else 0)
     match = re.fullmatch(r'wrn-(\d+)-(\d+)', name)
     if match:
-        return wide_resnet(int(match.group(1)), int(match.group(2)), num_classes, head, in_channels or 3,
+        return wide_resnet(int(match.group(1)), int(match.group(2)), num_classes, head, in_channels,
                            float(settings.get('dropout', 0.3)))
     raise ValueError(f'unknown model {name!r}; known: {", ".join(MODELS)}')
 

@@ -164,8 +164,22 @@ final class RunNetwork implements AutoCloseable {
      * @return B×C logits, row-major
      */
     float[] logits(float[] images, int batch) {
+        return logits(block, manager, images,
+                new Shape(batch, imageShape.get(0), imageShape.get(1), imageShape.get(2)));
+    }
+
+    /**
+     * Computes a network's logits (evaluation mode) for a batch of preprocessed images.
+     *
+     * @param block the network
+     * @param manager its manager (a sub-manager holds the step's arrays)
+     * @param images B×C×H×W values, row-major
+     * @param shape B×C×H×W
+     * @return B×C logits, row-major
+     */
+    static float[] logits(ClassifierBlock block, NDManager manager, float[] images, Shape shape) {
         try (NDManager step = manager.newSubManager()) {
-            NDArray x = step.create(images, new Shape(batch, imageShape.get(0), imageShape.get(1), imageShape.get(2)));
+            NDArray x = step.create(images, shape);
             NDList out = block.forward(new ParameterStore(step, false), new NDList(x), false);
             return out.singletonOrThrow().toFloatArray();
         }
