@@ -179,7 +179,7 @@ public final class Safetensors {
     public static Map<String, String> metadata(Path file) {
         JsonNode header = header(file);
         Map<String, String> out = new LinkedHashMap<>();
-        header.path("__metadata__").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        header.path("__metadata__").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 
@@ -195,8 +195,7 @@ public final class Safetensors {
         requireNonNull(manager, "manager is null");
         JsonNode header = header(file);
         long dataBytes = 0;
-        for (var it = header.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : header.properties()) {
             if (!e.getKey().equals("__metadata__")) {
                 JsonNode offsets = e.getValue().path("data_offsets");
                 if (!offsets.isArray() || offsets.size() != 2 || !e.getValue().path("shape").isArray()) {
