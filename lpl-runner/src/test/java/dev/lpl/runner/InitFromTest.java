@@ -116,6 +116,31 @@ class InitFromTest {
     }
 
     @Test
+    void classifierRetrainingKeepsTheFeaturesWithTheirStatisticsAndTrainsAFreshClassifier(@TempDir Path dir)
+            throws Exception {
+        Path run = dir.resolve("crt");
+        CommandLineTest.Result r = CommandLineTest.lpl(train(run, "small-cnn", "linear", "model.small-cnn.width=16",
+                "model.init-from=" + export, "model.init-from-parts=features", "training.freeze=features"));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode model = Json.mapper().readTree(run.resolve("manifest.json").toFile()).path("model");
+        assertThat(model.path("trainable_parameters").asInt()).isEqualTo(32 * 10 + 10); // the linear head only
+        assertThat(model.path("init_from").path("tensors").asInt()).isEqualTo(20); // the features' 20 tensors
+
+        Engines.configure(0);
+        try (NDManager manager = Engines.start().newBaseManager()) {
+            Map<String, NDArray> before = npz(source.resolve("checkpoints/epoch-0001/model.npz"), manager);
+            Map<String, NDArray> after = npz(run.resolve("checkpoints/epoch-0001/model.npz"), manager);
+            before.forEach((name, array) -> {
+                if (name.startsWith("01features_")) { // weights and batch-norm statistics alike
+                    assertThat(after.get(name).toFloatArray()).as(name).containsExactly(array.toFloatArray());
+                } else {
+                    assertThat(after.get(name).toFloatArray()).as(name).isNotEqualTo(array.toFloatArray());
+                }
+            });
+        }
+    }
+
+    @Test
     void filesThatDoNotFitAreRefusedInOneLineBeforeAnyRunDirectory(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("refused");
         refused(train(run, "small-cnn", "linear", "model.init-from=" + export),

@@ -50,6 +50,18 @@ public final class ModelWeights {
         PYTORCH
     }
 
+    /** Which of the network's tensors a file provides. */
+    public enum Parts {
+        /** Every tensor: the file must fit the whole network. */
+        ALL,
+        /**
+         * The feature extractor's tensors only ({@code features.*}, DJL {@code 01features_*}); the
+         * file's classifier tensors are ignored and the classifier keeps its fresh initialisation
+         * (classifier re-training, cRT).
+         */
+        FEATURES
+    }
+
     /**
      * What was loaded.
      *
@@ -137,6 +149,24 @@ public final class ModelWeights {
      *     nothing is loaded then
      */
     public static Loaded load(Path path, Block block, String network, String key, NDManager manager) {
+        return load(path, block, network, key, manager, Parts.ALL);
+    }
+
+    /**
+     * Loads a file's weights, all or the feature extractor's, into a network.
+     *
+     * @param path a checkpoint directory, a {@code model.npz} or a safetensors file
+     * @param block the network, initialised; with {@link Parts#FEATURES} its first child is the
+     *     feature extractor (as in {@link dev.lpl.api.model.ClassifierBlock})
+     * @param network what the network is, for messages
+     * @param key the configuration key or option that named the file, for messages
+     * @param manager a manager on the network's device (a sub-manager is used and closed)
+     * @param parts which tensors the file provides
+     * @return what was loaded
+     * @throws LplException on a missing, unexpected or mis-shaped tensor, or an unreadable file;
+     *     nothing is loaded then
+     */
+    public static Loaded load(Path path, Block block, String network, String key, NDManager manager, Parts parts) {
         Path file = resolve(path, key);
         Naming naming = naming(file, key);
         Map<String, Parameter> expected = new LinkedHashMap<>();
@@ -152,8 +182,17 @@ public final class ModelWeights {
                 }
             }
         }
+        if (parts == Parts.FEATURES) {
+            String prefix = naming == Naming.DJL ? block.getChildren().get(0).getKey() + "_" : "features.";
+            expected.keySet().removeIf(name -> !name.startsWith(prefix));
+            optional.removeIf(name -> !name.startsWith(prefix));
+        }
         try (NDManager temp = manager.newSubManager()) {
             Map<String, NDArray> saved = naming == Naming.DJL ? readNpz(file, temp, key) : Safetensors.read(file, temp);
+            if (parts == Parts.FEATURES) {
+                String prefix = naming == Naming.DJL ? block.getChildren().get(0).getKey() + "_" : "features.";
+                saved.keySet().removeIf(name -> !name.startsWith(prefix));
+            }
             List<String> problems = new ArrayList<>();
             expected.forEach((name, parameter) -> {
                 NDArray array = saved.get(name);

@@ -359,7 +359,31 @@ public final class RunFactory {
      */
     public static Path initFromFile(Settings root) {
         Settings model = root.getSettings("model");
+        initFromParts(root);
+        freezesFeatures(root);
         return model.has(INIT_FROM) ? ModelWeights.resolve(model.getPath(INIT_FROM), "model." + INIT_FROM) : null;
+    }
+
+    /**
+     * Returns which tensors {@code model.init-from} provides ({@code model.init-from-parts}).
+     *
+     * @param root the whole configuration
+     * @return all, or the feature extractor's only (the classifier starts afresh)
+     */
+    public static ModelWeights.Parts initFromParts(Settings root) {
+        return ModelWeights.Parts.valueOf(root.getSettings("model").getChoice("init-from-parts",
+                List.of("all", "features")).toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Returns whether {@code training.freeze = features}: the feature extractor is neither updated
+     * nor are its batch-norm statistics (it runs in evaluation mode); only the classifier trains.
+     *
+     * @param root the whole configuration
+     * @return true to train the classifier only
+     */
+    public static boolean freezesFeatures(Settings root) {
+        return root.getSettings("training").getChoice("freeze", List.of("none", "features")).equals("features");
     }
 
     private PreparedRun build(RunConfig config, Path out, Path resumeFrom, boolean restoreLatest) {
@@ -436,11 +460,15 @@ public final class RunFactory {
         manager.setName("lpl-model");
         ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses,
                 manager);
+        if (freezesFeatures(root)) {
+            block.features().freezeParameters(true); // TrainingStep then also runs them in evaluation mode
+        }
         ModelWeights.Loaded initialWeights = null;
         if (initFrom != null) {
             try {
                 initialWeights = ModelWeights.load(initFrom, block, "model " + modelName + ", "
-                        + plan.head().configName() + " head, " + numClasses + " classes", "model." + INIT_FROM, manager);
+                        + plan.head().configName() + " head, " + numClasses + " classes", "model." + INIT_FROM, manager,
+                        initFromParts(root));
             } catch (RuntimeException e) {
                 manager.close();
                 objective.close();

@@ -62,6 +62,11 @@ class ResultKeysTest {
                 .isEqualTo(keys("model { type = small-cnn }").values());
         assertThat(keys("model { type = small-cnn, init-from = \"w.safetensors\" }").values())
                 .containsEntry("model.init-from", "w.safetensors");
+        assertThat(keys("model { type = small-cnn, init-from = null, init-from-parts = features },"
+                + " training.freeze = none").values()).isEqualTo(keys("model { type = small-cnn }").values());
+        assertThat(keys("model { type = small-cnn, init-from = w, init-from-parts = features },"
+                + " training.freeze = features").values())
+                .containsEntry("model.init-from-parts", "features").containsEntry("training.freeze", "features");
     }
 
     @Test
