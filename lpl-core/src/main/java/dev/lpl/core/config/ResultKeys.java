@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  *   <li>keys at defaults that runs of an lpl without the key had implicitly: {@code
  *       model.init-from} when {@code null} (a file it names is a result key), {@code
  *       model.init-from-parts} when {@code all} or without a file, {@code training.freeze} when
- *       {@code none}.</li>
+ *       {@code none}, {@code data.sampling} when {@code instance}.</li>
  * </ul>
  * {@code run.seed} is kept: a sweep cell's seed is part of its experiment; {@code lpl compare}
  * removes it itself, since it pools runs over seeds.
@@ -113,6 +113,9 @@ public final class ResultKeys {
         }
         if ("none".equals(flat.get("training.freeze"))) {
             flat.remove("training.freeze");
+        }
+        if ("instance".equals(flat.get("data.sampling"))) {
+            flat.remove("data.sampling");
         }
         if ("null".equals(flat.getOrDefault("training.finetune.start", "null"))) {
             flat.remove("training.finetune.learning-rate");

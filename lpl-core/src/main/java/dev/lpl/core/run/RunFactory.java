@@ -361,6 +361,7 @@ public final class RunFactory {
         Settings model = root.getSettings("model");
         initFromParts(root);
         freezesFeatures(root);
+        classBalanced(root);
         return model.has(INIT_FROM) ? ModelWeights.resolve(model.getPath(INIT_FROM), "model." + INIT_FROM) : null;
     }
 
@@ -373,6 +374,17 @@ public final class RunFactory {
     public static ModelWeights.Parts initFromParts(Settings root) {
         return ModelWeights.Parts.valueOf(root.getSettings("model").getChoice("init-from-parts",
                 List.of("all", "features")).toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Returns whether every training epoch is drawn class-balanced ({@code data.sampling}).
+     *
+     * @param root the whole configuration
+     * @return true for {@code class-balanced}
+     */
+    public static boolean classBalanced(Settings root) {
+        return root.getSettings("data").getChoice("sampling", List.of("instance", "class-balanced"))
+                .equals("class-balanced");
     }
 
     /**
@@ -480,7 +492,8 @@ public final class RunFactory {
         RunMetrics metrics = new RunMetrics(name, methodName, dataset.classNames());
         Augmentation augmentation = new Augmentation(padding, paddingMode, flip, dataset.mean(), dataset.std());
         BatchLoader trainLoader = new BatchLoader(train, augmentation, batchSize, true, Seeds.derive(seed, "loader"),
-                prefetch, plan.fineTune() == null ? Integer.MAX_VALUE : plan.fineTune().startEpoch());
+                prefetch, classBalanced(root) ? 0
+                        : plan.fineTune() == null ? Integer.MAX_VALUE : plan.fineTune().startEpoch());
         BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
