@@ -120,7 +120,8 @@ class InitFromTest {
             throws Exception {
         Path run = dir.resolve("crt");
         CommandLineTest.Result r = CommandLineTest.lpl(train(run, "small-cnn", "linear", "model.small-cnn.width=16",
-                "model.init-from=" + export, "model.init-from-parts=features", "training.freeze=features"));
+                "model.init-from=" + export, "model.init-from-parts=features", "training.freeze=features",
+                "data.sampling=class-balanced"));
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode model = Json.mapper().readTree(run.resolve("manifest.json").toFile()).path("model");
         assertThat(model.path("trainable_parameters").asInt()).isEqualTo(32 * 10 + 10); // the linear head only
