@@ -128,7 +128,7 @@ public interface LplPlugin {
     /**
      * Returns run listeners, which observe every epoch of every run they are enabled for.
      *
-     * @return run-listener factories, enabled by name in {@code training.listeners}
+     * @return run-listener factories, each enabled by {@code training.listener.<name>.enabled}
      */
     default List<RunListenerFactory> runListeners() {
         return List.of();

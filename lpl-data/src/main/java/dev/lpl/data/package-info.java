@@ -1,7 +1,7 @@
 /**
  * The datasets plugin: {@link dev.lpl.data.DataPlugin} registers the embedded {@code synthetic}
  * shapes, the {@code fashion-mnist}, {@code cifar10} and {@code cifar100} readers and the {@code
- * image-folder} dataset; {@link dev.lpl.data.PixelStatistics} and {@link dev.lpl.data.Sha256} are
+ * image-folder} and {@code image-list} datasets; {@link dev.lpl.data.PixelStatistics} and {@link dev.lpl.data.Sha256} are
  * shared by the datasets, and {@link dev.lpl.data.DownloadableDataset} marks those that {@code lpl
  * data fetch} can download ahead of time.
  *

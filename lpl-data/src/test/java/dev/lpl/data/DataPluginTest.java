@@ -22,7 +22,7 @@ class DataPluginTest {
         assertThat(plugins).hasSize(1);
         assertThat(plugins.get(0).datasets())
                 .extracting(DatasetFactory::name)
-                .containsExactly("synthetic", "fashion-mnist", "cifar10", "cifar100", "image-folder");
+                .containsExactly("synthetic", "fashion-mnist", "cifar10", "cifar100", "image-folder", "image-list");
     }
 
     @Test

@@ -30,7 +30,7 @@ class ModelsPluginTest {
                 .extracting(ModelFactory::name)
                 .containsExactly(
                         "small-cnn", "resnet32", "resnet110", "se-resnet110", "wrn-28-10",
-                        "wrn-16-8");
+                        "wrn-16-8", "resnet50");
     }
 
     @Test

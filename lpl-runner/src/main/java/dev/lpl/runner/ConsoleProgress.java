@@ -27,6 +27,7 @@ final class ConsoleProgress implements TrainingProgress {
     private long epochStart;
     private double secondsSoFar;
     private int epochsSoFar;
+    private double validationBalancedAccuracy = Double.NaN;
 
     private ConsoleProgress(boolean bar, boolean lines, PrintWriter out) {
         this.bar = bar;
@@ -90,24 +91,33 @@ final class ConsoleProgress implements TrainingProgress {
         }
     }
 
+    @Override
+    public void validationEvaluated(int epoch, double balancedAccuracy) {
+        validationBalancedAccuracy = balancedAccuracy;
+    }
+
     /**
      * Formats one epoch's line and counts the epoch for the ETA.
      *
      * @param r the epoch's result
      * @param seconds the epoch's wall time as seen here
-     * @return the line, e.g. {@code epoch   3/10  loss 1.2345 ... lr 0.1  12.3s  ETA 1m26s}
+     * @return the line, e.g. {@code epoch   3/10  loss 1.2345 ... lr 0.1  12.3s  ETA 1m26s}, with
+     *     {@code val-bal 81.2%} before the learning rate in runs with a validation set
      */
     String line(EpochResult r, double seconds) {
         secondsSoFar += r.seconds() > 0 ? r.seconds() : seconds;
+        String validation = Double.isNaN(validationBalancedAccuracy) ? ""
+                : "  val-bal " + ResultTables.percent(validationBalancedAccuracy);
+        validationBalancedAccuracy = Double.NaN;
         epochsSoFar++;
         int left = r.epochs() - (r.epoch() + 1);
         String eta = left > 0 ? "  ETA " + duration(secondsSoFar / epochsSoFar * left) : "";
         return String.format(Locale.ROOT,
-                "epoch %3d/%d  loss %.4f  acc %s  bal-acc %s  many %s  med %s  few %s  lr %.4g  %.1fs%s",
+                "epoch %3d/%d  loss %.4f  acc %s  bal-acc %s  many %s  med %s  few %s%s  lr %.4g  %.1fs%s",
                 r.epoch() + 1, r.epochs(), r.trainLoss(), ResultTables.percent(r.testAccuracy()),
                 ResultTables.percent(r.balancedAccuracy()), ResultTables.percent(r.manyShotAccuracy()),
                 ResultTables.percent(r.mediumShotAccuracy()), ResultTables.percent(r.fewShotAccuracy()),
-                r.learningRate(), seconds, eta);
+                validation, r.learningRate(), seconds, eta);
     }
 
     /** A duration for a person: {@code 42s}, {@code 12m05s}, {@code 3h04m}. */

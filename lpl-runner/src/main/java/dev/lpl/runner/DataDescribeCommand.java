@@ -20,14 +20,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lpl data describe}: loads the configured dataset and long-tail sampling exactly as a run
- * does (without starting the engine) and prints the class counts, the imbalance ratio and the shot
- * groups.
+ * {@code lpl data describe}: loads the configured dataset, validation split and long-tail sampling
+ * exactly as a run does (without starting the engine) and prints the validation set's size, the
+ * class counts, the imbalance ratio and the shot groups.
  */
 @Command(name = "describe", mixinStandardHelpOptions = true, description = {
-    "Load the configured dataset with its long-tail sampling, exactly as lpl train would, and print",
-    "per-class training and test counts, the imbalance ratio n_max/n_min and the shot group of each",
-    "class (many > 100, medium 20-100, few < 20 training images)."})
+    "Load the configured dataset with its validation split and long-tail sampling, exactly as lpl train",
+    "would, and print the validation set's size, per-class training and test counts, the imbalance ratio",
+    "n_max/n_min and the shot group of each class (many > 100, medium 20-100, few < 20 training images)."})
 final class DataDescribeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -70,6 +70,13 @@ final class DataDescribeCommand implements Callable<Integer> {
                     + subset.sourceTrainSize();
         };
         out.printf(Locale.ROOT, "training set   %d images (%s)%n", dataset.train().size(), sampling);
+        if (subset.validation() != null) {
+            Map<String, Object> v = subset.validationInfo();
+            out.printf(Locale.ROOT, "validation set %d images (%s per class, balanced, carved from the %d training"
+                    + " images before long-tail sampling%s)%n", subset.validation().size(), v.get("per_class"),
+                    subset.sourceTrainSize(), v.containsKey("indices_source") ? "; the indices of "
+                    + v.get("indices_source") : "");
+        }
         out.printf(Locale.ROOT, "test set       %d images%n", dataset.test().size());
         long max = 0;
         long min = Long.MAX_VALUE;
@@ -107,6 +114,9 @@ final class DataDescribeCommand implements Callable<Integer> {
                 + "   [many > 100, medium 20-100, few < 20 training images]");
         if (info.containsKey("indices_sha256")) {
             out.println("indices sha256 " + info.get("indices_sha256"));
+        }
+        if (subset.validationInfo() != null) {
+            out.println("validation sha256 " + subset.validationInfo().get("indices_sha256"));
         }
         out.println();
         int nameWidth = Math.max(4, dataset.classNames().stream().mapToInt(String::length).max().orElse(4));

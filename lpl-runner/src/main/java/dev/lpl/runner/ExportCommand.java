@@ -3,6 +3,7 @@ package dev.lpl.runner;
 import dev.lpl.api.LplException;
 import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.interop.Safetensors;
+import dev.lpl.core.run.Checkpoints;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.Provenance;
 import java.io.IOException;
@@ -67,8 +68,11 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CheckpointChoice choice = CheckpointChoice.of(target, checkpoint);
-        String checkpointName = choice.checkpoint().getFileName().toString();
+        RunCheckpoint choice = RunCheckpoint.resolve(target, checkpoint);
+        String checkpointName = choice.checkpointDir().getFileName().toString();
+        String how = checkpoint != null || Files.isRegularFile(target.resolve("state.json")) ? "named"
+                : checkpointName.equals(Checkpoints.BEST) ? "best, selected on validation balanced accuracy"
+                : "latest" + (choice.selection().validated() ? "" : ": the run has no validation split");
         try (RunNetwork network = RunNetwork.open(parent.bootstrap(), choice)) {
             Path file = out != null ? out
                     : Path.of(network.runName() + "-" + checkpointName + "." + format.name());
@@ -101,7 +105,7 @@ final class ExportCommand implements Callable<Integer> {
                     .mapToLong(t -> Arrays.stream(t.shape()).reduce(1, Math::multiplyExact)).sum();
             PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "run %s, checkpoint %s (epoch %d; %s)%n", network.runName(), checkpointName,
-                    network.epoch(), choice.how());
+                    network.epoch(), how);
             w.printf(Locale.ROOT, "wrote %s: %d tensors, %,d values, PyTorch state_dict names (%s, %s head, %d classes,"
                     + " input %s)%n", file, tensors.size(), parameters, network.model(), network.head().configName(),
                     network.classes().size(), shape(network.imageShape()));

@@ -43,6 +43,11 @@ public final class Main {
         if (!debug) {
             // DJL probes for CUDA even with the CPU engine and warns when a driver is too old.
             System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+            // A plugin's warning (e.g. image-folder's skipped files) reads like lpl's own:
+            // "warning: ...", without thread and logger names (--debug shows them).
+            System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+            System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+            System.setProperty("org.slf4j.simpleLogger.warnLevelString", "warning:");
         }
         CommandLine cli = LplCommand.commandLine();
         cli.setOut(out);

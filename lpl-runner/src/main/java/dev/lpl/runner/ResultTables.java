@@ -1,8 +1,11 @@
 package dev.lpl.runner;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.api.data.ImageDataset;
 import dev.lpl.api.training.EpochResult;
+import dev.lpl.core.run.Json;
 import dev.lpl.core.run.PreparedRun;
+import dev.lpl.core.run.RunDirectory;
 import dev.lpl.core.train.ShotGroup;
 import dev.lpl.core.train.TrainingEngine.EpochOutcome;
 import java.io.PrintWriter;
@@ -33,6 +36,10 @@ final class ResultTables {
         out.printf(Locale.ROOT, "model   %s (%,d parameters) on %s, %s%n", d.model(), d.parameters(), d.device(), d.engine());
         out.printf(Locale.ROOT, "method  %s, %d epochs, batch %d, seed %s%n",
                 d.method(), d.epochs(), d.batchSize(), d.seeds().get("root"));
+        if (d.validation() != null) {
+            out.printf(Locale.ROOT, "select  on a validation split of %s images (%s per class, not trained on)%n",
+                    d.validation().get("size"), d.validation().get("per_class"));
+        }
         out.flush();
     }
 
@@ -44,6 +51,10 @@ final class ResultTables {
         out.printf(Locale.ROOT, "many-shot   (>100)     %s%n", percent(r.manyShotAccuracy()));
         out.printf(Locale.ROOT, "medium-shot (20-100)   %s%n", percent(r.mediumShotAccuracy()));
         out.printf(Locale.ROOT, "few-shot    (<20)      %s%n", percent(r.fewShotAccuracy()));
+        if (outcome.validation() != null) {
+            out.printf(Locale.ROOT, "validation bal. acc.   %s%n",
+                    percent(outcome.validation().metrics().balancedAccuracy()));
+        }
         out.println();
         int width = Math.max(5, d.dataset().classNames().stream().mapToInt(String::length).max().orElse(5));
         String format = "%5s  %-" + width + "s  %11s  %-6s  %8s%n";
@@ -55,5 +66,28 @@ final class ResultTables {
                     ShotGroup.of(n).label(), percent(acc[c]));
         }
         out.flush();
+    }
+
+    /**
+     * Prints how the run's epochs were selected ({@code summary.json}'s {@code best}), one line.
+     *
+     * @param out where
+     * @param runDirectory the run directory
+     */
+    static void printSelection(PrintWriter out, Path runDirectory) {
+        try {
+            JsonNode summary = Json.mapper().readTree(runDirectory.resolve(RunDirectory.SUMMARY).toFile());
+            JsonNode best = summary.path("best");
+            if (best.isObject()) {
+                out.printf(Locale.ROOT, "best    epoch %d, selected on validation balanced accuracy (%s): test balanced"
+                        + " accuracy %s; checkpoints/best%n", best.path("epoch").asInt(),
+                        percent(best.path("val_balanced_accuracy").asDouble()).strip(),
+                        percent(best.path("balanced_accuracy").asDouble()).strip());
+            } else {
+                out.println("best    none: no validation split (data.validation), so the final epoch is the result");
+            }
+        } catch (java.io.IOException e) {
+            // the summary was written by this run; a failure to read it only loses this line
+        }
     }
 }

@@ -65,10 +65,10 @@ final class RunNetwork implements AutoCloseable {
      * @return the network, with the checkpoint's weights; close it to free them
      * @throws LplException when the run's files are missing or do not fit
      */
-    static RunNetwork open(Bootstrap lpl, CheckpointChoice choice) {
+    static RunNetwork open(Bootstrap lpl, RunCheckpoint choice) {
         requireNonNull(lpl, "lpl is null");
         requireNonNull(choice, "choice is null");
-        Path runDir = choice.runDirectory();
+        Path runDir = choice.runDir();
         RunConfig config = lpl.configLoader().load(runDir.resolve(RunDirectory.RESOLVED_CONF), List.of());
         JsonNode manifest = read(runDir.resolve(RunDirectory.MANIFEST));
         JsonNode shapeNode = manifest.path("dataset").path("image_shape");
@@ -81,7 +81,7 @@ final class RunNetwork implements AutoCloseable {
         shapeNode.forEach(n -> shape.add(n.asInt()));
         List<String> classes = new ArrayList<>();
         classesNode.forEach(n -> classes.add(n.asText()));
-        int epoch = read(choice.checkpoint().resolve("state.json")).path("epoch").asInt();
+        int epoch = read(choice.checkpointDir().resolve("state.json")).path("epoch").asInt();
         Settings root = config.settings();
         Engines.configure(root.getSettings("training").getInt("threads", 0, 4096));
         Engine engine = Engines.start();
@@ -91,7 +91,7 @@ final class RunNetwork implements AutoCloseable {
         try {
             ClassifierBlock block = lpl.runFactory().model(root, shape.get(0), shape.get(1), shape.get(2),
                     classes.size(), manager);
-            ModelWeights.load(choice.checkpoint(), block, "model " + model + ", " + head.configName() + " head, "
+            ModelWeights.load(choice.checkpointDir(), block, "model " + model + ", " + head.configName() + " head, "
                     + classes.size() + " classes, from " + RunDirectory.RESOLVED_CONF, "checkpoint", manager);
             return new RunNetwork(config, manifest.path("run").asText(runDir.getFileName().toString()), model, head,
                     List.copyOf(shape), List.copyOf(classes), epoch, manager, block);

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     "Train a classifier. Without arguments: LPL on the embedded synthetic long-tailed dataset.",
     "Writes runs/<name>/: resolved.conf, manifest.json, metrics.jsonl, summary.json, checkpoints/.",
     "SIGINT/SIGTERM finish the current step, write a checkpoint and exit with status 3;",
-    "--resume RUN_DIR continues from the latest checkpoint."})
+    "--resume RUN_DIR continues from the latest checkpoint (--from-checkpoint NAME: from an earlier one).",
+    "A run killed at any instant is resumed the same way and ends as if never interrupted."})
 final class TrainCommand implements Callable<Integer> {
 
     /** Exit status of a run stopped on request (resumable). */
@@ -53,6 +54,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " number of classes too, where the dataset can tell it without loading); write nothing.")
     boolean dryRun;
 
+    @Option(names = "--from-checkpoint", paramLabel = "NAME",
+            description = "With --resume: continue from this checkpoint (e.g. epoch-0004, when the latest is corrupt);"
+                    + " the checkpoints after it are discarded and their epochs trained again.")
+    String fromCheckpoint;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while training.")
     Integer metricsPort;
@@ -71,6 +77,10 @@ final class TrainCommand implements Callable<Integer> {
         if (dryRun && resume != null) {
             throw new LplException("--dry-run checks a new run's configuration; drop --resume");
         }
+        if (fromCheckpoint != null && resume == null) {
+            throw new LplException("--from-checkpoint picks the checkpoint --resume continues from;"
+                    + " add --resume RUN_DIR");
+        }
         Bootstrap lpl = parent.bootstrap();
         if (dryRun) {
             RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
@@ -85,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         ConsoleProgress progress = ConsoleProgress.create(progressMode, stdout);
         PreparedRun prepared;
         if (resume != null) {
-            prepared = lpl.runFactory().resume(lpl.configLoader(), resume);
+            prepared = lpl.runFactory().resume(lpl.configLoader(), resume, fromCheckpoint);
         } else {
             RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
             prepared = lpl.runFactory().prepare(config, out);
@@ -95,7 +105,11 @@ final class TrainCommand implements Callable<Integer> {
                 MetricsServer server = metricsPort == null ? null
                         : new MetricsServer(metricsPort, run.metrics()::scrape)) {
             ResultTables.printHeader(stdout, run.description(), run.directory().path());
-            if (resume != null) {
+            run.resumeNotes().forEach(note -> stdout.println("note: " + note));
+            if (run.allEpochsDone()) {
+                stdout.printf("all %d epochs were already checkpointed; finishing the run's bookkeeping"
+                        + " (metrics.jsonl, checkpoints/best, summary.json)%n", run.description().epochs());
+            } else if (resume != null) {
                 stdout.printf("resuming at epoch %d, batch %d%n", run.start().epoch() + 1, run.start().batch());
             }
             if (server != null) {
@@ -112,6 +126,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (outcome.last() != null) {
                 ResultTables.printResult(stdout, run.description(), outcome.last());
+                ResultTables.printSelection(stdout, run.directory().path());
+            } else if (run.allEpochsDone()) {
+                stdout.println("run completed (summary.json: status completed)");
+                ResultTables.printSelection(stdout, run.directory().path());
             }
             stdout.println("run directory: " + run.directory().path());
             stdout.flush();

@@ -138,6 +138,19 @@ class BadInputCorpusTest {
                 row("data file", "corrupt image in an image folder", d -> List.of("train", "--set", "data.type=image-folder",
                         "--set", "data.path=" + imageFolder(d)),
                         "broken.png"),
+                row("data file", "an image list naming a missing image", d -> List.of("train", "--set", "data.type=image-list",
+                        "--set", "data.path=" + imageList(d)),
+                        "train.txt line 2: ", "gone.png does not exist", "fix the line"),
+                row("data file", "an image list with a label that is not a number", d -> List.of("train", "--set",
+                        "data.type=image-list", "--set", "data.path=" + imageList(d), "--set", "data.image-list.test=bad.txt"),
+                        "bad.txt line 1: the label 'cat' is not an integer"),
+                row("data file", "the CIFAR-10 pickle version (torchvision's download)", d -> List.of("train",
+                        "--set", "data.type=cifar10", "--set", "data.path=" + Files.createDirectories(
+                                d.resolve("cifar-10-batches-py")).getParent()),
+                        "cifar-10-batches-py is the Python (pickle) version of CIFAR-10", "cifar-10-binary.tar.gz"),
+                row("run directory", "predict with a directory that is not a run", d -> List.of("predict", d.toString(),
+                        write(d, "cat.png", "not a png")),
+                        "has no checkpoint to evaluate"),
                 // plugins
                 row("plugin jar", "empty jar", d -> List.of("--plugins", pluginDir(d, "empty.jar", new byte[0]), "list"),
                         "empty.jar is empty (0 bytes)", "copy the plugin's jar again, or remove it"),
@@ -363,6 +376,19 @@ class BadInputCorpusTest {
             }
         }
         Files.writeString(data.resolve("train").resolve("cat").resolve("broken.png"), "not a png");
+        return data.toString();
+    }
+
+    /** An image list whose training split names a missing image on line 2; bad.txt has a non-integer label. */
+    private static String imageList(Path dir) throws IOException {
+        Path data = dir.resolve("list");
+        Path folder = Files.createDirectories(data.resolve("img"));
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(8, 8,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(image, "png", folder.resolve("ok.png").toFile());
+        Files.writeString(data.resolve("train.txt"), "img/ok.png 0\nimg/gone.png 1\n");
+        Files.writeString(data.resolve("test.txt"), "img/ok2.png 1\n");
+        Files.writeString(data.resolve("bad.txt"), "img/ok.png cat\n");
         return data.toString();
     }
 

@@ -27,6 +27,15 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aRunWithAValidationSetShowsItsBalancedAccuracyOnThatEpochsLine() {
+        ConsoleProgress progress = ConsoleProgress.create("lines", new PrintWriter(new StringWriter()));
+        assertThat(progress.line(epoch(0, 4, 10), 10)).doesNotContain("val-bal");
+        progress.validationEvaluated(1, 0.8125);
+        assertThat(progress.line(epoch(1, 4, 10), 10)).contains("  val-bal " + ResultTables.percent(0.8125) + "  lr 0.1");
+        assertThat(progress.line(epoch(2, 4, 10), 10)).doesNotContain("val-bal");
+    }
+
+    @Test
     void durationsAreShortAndReadable() {
         assertThat(ConsoleProgress.duration(42.4)).isEqualTo("42s");
         assertThat(ConsoleProgress.duration(725)).isEqualTo("12m05s");

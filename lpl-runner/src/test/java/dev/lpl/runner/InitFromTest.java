@@ -71,7 +71,7 @@ class InitFromTest {
             images[i] = (float) random.nextGaussian();
         }
         float[] expected;
-        try (RunNetwork network = RunNetwork.open(LPL, CheckpointChoice.of(source, null))) {
+        try (RunNetwork network = RunNetwork.open(LPL, RunCheckpoint.resolve(source, null))) {
             expected = network.logits(images, 3);
         }
         var root = LPL.configLoader().load(source.resolve("resolved.conf"), List.of()).settings();

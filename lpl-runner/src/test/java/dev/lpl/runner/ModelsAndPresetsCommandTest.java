@@ -20,6 +20,7 @@ class ModelsAndPresetsCommandTest {
                 .containsPattern("(?m)^se-resnet110\\s+1,742,810\\s+1,748,660\\s+CIFAR SE-ResNet-110")
                 .containsPattern("(?m)^wrn-28-10\\s+36,479,194\\s+36,536,884\\s+Wide-ResNet-28-10")
                 .containsPattern("(?m)^wrn-16-8\\s+10,961,370\\s+11,007,540\\s+Wide-ResNet-16-8")
+                .containsPattern("(?m)^resnet50\\s+23,528,522\\s+23,712,932\\s+ImageNet ResNet-50")
                 .containsPattern("(?m)^small-cnn\\s+[0-9,]+\\s+[0-9,]+\\s+small CNN")
                 .contains("3x32x32 input, linear head");
     }

@@ -116,7 +116,7 @@ class TorchInteropTest {
         Bootstrap lpl = Bootstrap.start(List.of());
         float[] images = testImages(lpl, run, batch);
         float[] logits;
-        try (RunNetwork network = RunNetwork.open(lpl, CheckpointChoice.of(run, null))) {
+        try (RunNetwork network = RunNetwork.open(lpl, RunCheckpoint.resolve(run, null))) {
             logits = network.logits(images, batch);
         }
         Path imagesFile = dir.resolve("images.npy");

@@ -86,6 +86,17 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /**
+     * Returns an evaluation loader over other images with this loader's normalisation, batch size
+     * and prefetch: in order, without shuffle or augmentation (close it after use).
+     *
+     * @param images the images, of the shape this loader's images have
+     * @return a new loader
+     */
+    public BatchLoader forImages(ImageSet images) {
+        return new BatchLoader(images, augmentation, batchSize, false, seed, prefetch);
+    }
+
+    /**
      * Returns the number of batches of an epoch.
      *
      * @return ⌈N/B⌉

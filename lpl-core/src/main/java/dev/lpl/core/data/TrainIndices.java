@@ -30,15 +30,32 @@ public final class TrainIndices {
      *     range or a duplicate (naming the file and the line)
      */
     public static int[] read(Path file, int sourceSize) {
+        return read(file, sourceSize, "data.long-tail.indices-file", "train-indices.txt", "to sample");
+    }
+
+    /**
+     * Reads and checks an indices file named by another key (e.g. {@code
+     * data.validation.indices-file}).
+     *
+     * @param file the file
+     * @param sourceSize the size of the full training set; every index must be below it
+     * @param key the configuration key that named the file, for messages
+     * @param runFile the run-directory file it is usually, for messages
+     * @param nullMeans what setting the key to null does, for messages (e.g. {@code to sample})
+     * @return the indices, in file order
+     * @throws LplException if the file is missing, empty, or holds a non-integer, an index out of
+     *     range or a duplicate (naming the file and the line)
+     */
+    public static int[] read(Path file, int sourceSize, String key, String runFile, String nullMeans) {
         requireNonNull(file, "file is null");
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new LplException("data.long-tail.indices-file " + file + " does not exist; name the"
-                    + " train-indices.txt of an earlier run, or set it to null to sample", e);
+            throw new LplException(key + " " + file + " does not exist; name the " + runFile
+                    + " of an earlier run, or set it to null " + nullMeans, e);
         } catch (IOException e) {
-            throw new LplException("data.long-tail.indices-file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new LplException(key + " " + file + " cannot be read: " + e.getMessage(), e);
         }
         int[] indices = new int[lines.size()];
         int n = 0;
@@ -53,7 +70,7 @@ public final class TrainIndices {
                 index = Integer.parseInt(text);
             } catch (NumberFormatException e) {
                 throw new LplException(file + " line " + (line + 1) + ": '" + text + "' is not an index; the file"
-                        + " must hold one training-set index per line (as train-indices.txt of a run)");
+                        + " must hold one training-set index per line (as " + runFile + " of a run)");
             }
             if (index < 0 || index >= sourceSize) {
                 throw new LplException(file + " line " + (line + 1) + ": index " + index + " is outside the"
@@ -68,8 +85,8 @@ public final class TrainIndices {
             indices[n++] = index;
         }
         if (n == 0) {
-            throw new LplException(file + " lists no indices; name the train-indices.txt of an earlier run, or set"
-                    + " data.long-tail.indices-file to null to sample");
+            throw new LplException(file + " lists no indices; name the " + runFile + " of an earlier run, or set "
+                    + key + " to null " + nullMeans);
         }
         return java.util.Arrays.copyOf(indices, n);
     }

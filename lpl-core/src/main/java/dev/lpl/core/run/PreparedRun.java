@@ -35,11 +35,27 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * A run ready to train: everything validated and built, the run directory created (or, to resume,
- * reopened and the latest checkpoint restored). {@link #run} writes {@code resolved.conf}, {@code
- * manifest.json} and {@code train-indices.txt} (new runs), trains, and after every epoch appends a
- * line to {@code metrics.jsonl}, rewrites {@code summary.json} and {@code metrics.prom}, and writes
- * a checkpoint; a stop request writes a mid-epoch checkpoint.
+ * A run ready to train: everything validated and built, the run directory reserved (or, to resume,
+ * reopened and the latest checkpoint restored). {@link #run} creates the run directory with {@code
+ * resolved.conf}, {@code manifest.json}, {@code train-indices.txt} and {@code
+ * validation-indices.txt} at once (new runs; {@link
+ * RunDirectory#publish}), trains, and at the end of every epoch, in this order: writes a checkpoint
+ * (when due; its rename commits the epoch, and its {@code state.json} carries every metrics line,
+ * the epoch's detail and the best epoch), replaces {@code checkpoints/best} (a best epoch), appends
+ * the line to {@code metrics.jsonl}, rewrites {@code metrics.prom} and {@code summary.json}. A stop
+ * request writes a mid-epoch checkpoint.
+ *
+ * <p>Resuming restores the latest checkpoint (or a named one) and rebuilds from its {@code
+ * state.json} whatever a crash after its rename left undone: {@code metrics.jsonl} (rewritten),
+ * {@code best} (repaired), and, when the checkpoint is the last epoch's, {@code summary.json}
+ * ({@code completed}). So a crash at any instant costs at most the work since the last checkpoint.
+ *
+ * <p>Model selection is honest: {@code summary.json}'s {@code selection} is {@code validation} when
+ * the run has a validation set ({@code data.validation}), else {@code final}. Its {@code final} is
+ * the last epoch; {@code best} (only with a validation set, as is {@code checkpoints/best}) is the
+ * epoch with the highest validation balanced accuracy (ties: the earliest); {@code test_selected}
+ * is the epoch with the highest test balanced accuracy, an optimistic figure kept only because
+ * some papers report it, always labelled {@code "selected_on": "test"}.
  */
 public final class PreparedRun implements AutoCloseable {
 
@@ -59,6 +75,9 @@ public final class PreparedRun implements AutoCloseable {
      * @param seeds the root seed and its child seeds
      * @param longTail how the training set was sampled
      * @param trainIndices the source indices kept by long-tail sampling, or null without it
+     * @param validation the manifest's {@code dataset.validation} block, or null without a
+     *     validation set
+     * @param validationIndices the validation set's source indices, or null without one
      */
     public record Description(
             String name,
@@ -73,7 +92,9 @@ public final class PreparedRun implements AutoCloseable {
             int batchSize,
             Map<String, Object> seeds,
             Map<String, Object> longTail,
-            int[] trainIndices) {}
+            int[] trainIndices,
+            Map<String, Object> validation,
+            int[] validationIndices) {}
 
     /**
      * The trainable parts of a run.
@@ -114,6 +135,11 @@ public final class PreparedRun implements AutoCloseable {
      */
     public record Outcome(Status status, EpochOutcome last, Path checkpoint) {}
 
+    /** state.json keys of the bookkeeping a checkpoint carries. */
+    private static final String HISTORY = "history";
+    private static final String DETAIL = "detail";
+    private static final String BEST_EPOCH = "best_epoch";
+
     private final RunConfig config;
     private final Description description;
     private final RunDirectory directory;
@@ -122,6 +148,8 @@ public final class PreparedRun implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final List<Map<String, Object>> history = new ArrayList<>();
     private Map<String, Object> detail = Map.of();
+    private Integer bestEpoch;
+    private final List<String> resumeNotes = new ArrayList<>();
     private Position start;
     private boolean resumed;
     private Path stopCheckpoint;
@@ -190,6 +218,26 @@ public final class PreparedRun implements AutoCloseable {
     }
 
     /**
+     * Returns what resuming repaired or cleaned up (stale temporaries, {@code best}, discarded
+     * checkpoints), one sentence each, for the user.
+     *
+     * @return the notes; empty for a new run
+     */
+    public List<String> resumeNotes() {
+        return List.copyOf(resumeNotes);
+    }
+
+    /**
+     * Returns whether every epoch is already done: a resumed run whose last epoch was checkpointed
+     * before a crash; {@link #run} then only finishes its bookkeeping.
+     *
+     * @return whether no epoch is left to train
+     */
+    public boolean allEpochsDone() {
+        return start.epoch() >= description.epochs();
+    }
+
+    /**
      * Loads the weights (and optimizer and method state) of a checkpoint, for evaluation.
      *
      * @param checkpoint the checkpoint directory
@@ -199,18 +247,33 @@ public final class PreparedRun implements AutoCloseable {
             throw new LplException("checkpoint " + checkpoint + " does not exist; lpl eval lists the run's checkpoints");
         }
         checkSameData();
-        start = Checkpoints.restore(checkpoint, training.block(), training.optimizer(),
-                training.objective().perturbation(), training.manager()).position();
+        try {
+            start = Checkpoints.restore(checkpoint, training.block(), training.optimizer(),
+                    training.objective().perturbation(), training.manager()).position();
+        } catch (Checkpoints.UnreadableException e) {
+            throw new LplException(e.getMessage() + "; evaluate another checkpoint with --checkpoint NAME (available: "
+                    + checkpointNames() + ")", e);
+        }
         resumed = true;
     }
 
+    private String checkpointNames() {
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(directory.path().resolve(Checkpoints.DIRECTORY).resolve(Checkpoints.BEST))) {
+            names.add(Checkpoints.BEST);
+        }
+        training.checkpoints().list().forEach(p -> names.add(p.getFileName().toString()));
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
     /**
-     * The test-set evaluation of the current weights.
+     * The evaluation of the current weights on the test (or validation) set.
      *
      * @param metrics accuracy, balanced accuracy, shot groups, confusion matrix
      * @param calibration confidence calibration and ECE
+     * @param loss mean cross-entropy of the prediction logits
      */
-    public record Evaluation(dev.lpl.core.train.ClassificationMetrics metrics, Calibration calibration) {}
+    public record Evaluation(dev.lpl.core.train.ClassificationMetrics metrics, Calibration calibration, double loss) {}
 
     /**
      * Evaluates the current weights on the test set.
@@ -225,25 +288,104 @@ public final class PreparedRun implements AutoCloseable {
         if (postHocTau == 0) {
             result = training.engine().evaluate();
         } else {
-            long total = Arrays.stream(counts).sum();
-            float[] shift = new float[counts.length];
-            for (int c = 0; c < counts.length; c++) {
-                shift[c] = (float) (postHocTau * Math.log((double) counts[c] / total + 1e-12));
-            }
-            result = training.engine().evaluate(logits -> logits.sub(logits.getManager().create(shift)));
+            result = training.engine().evaluate(postHocAdjustment(postHocTau));
         }
         return new Evaluation(new dev.lpl.core.train.ClassificationMetrics(result.confusion(), counts),
-                result.calibration());
+                result.calibration(), result.loss());
     }
 
-    /** Restores the latest checkpoint and the metrics of the epochs it covers (to resume). */
-    void restoreLatest() {
-        checkSameData();
-        Optional<Path> latest = training.checkpoints().latest();
-        if (latest.isPresent()) {
-            start = Checkpoints.restore(latest.get(), training.block(), training.optimizer(),
-                    training.objective().perturbation(), training.manager()).position();
+    /**
+     * Returns the class probabilities the current weights give other images, computed as the test
+     * set's predictions are (the same normalisation, inference mode, the method's prediction logits
+     * or post-hoc logit adjustment as in {@link #evaluate}).
+     *
+     * @param images images of the test set's shape C×H×W (labels are ignored)
+     * @param postHocTau τ of post-hoc logit adjustment; 0 uses the method's own prediction logits
+     * @return N×C probabilities, row-major, class order of the dataset's class names
+     */
+    public float[] predict(dev.lpl.api.data.ImageSet images, double postHocTau) {
+        return training.engine().probabilities(images, postHocTau == 0 ? null : postHocAdjustment(postHocTau));
+    }
+
+    /** Post-hoc logit adjustment (Menon et al., ICLR 2021): u − τ·log π with the training prior π. */
+    private java.util.function.UnaryOperator<ai.djl.ndarray.NDArray> postHocAdjustment(double postHocTau) {
+        long[] counts = description.classCounts();
+        long total = Arrays.stream(counts).sum();
+        float[] shift = new float[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            shift[c] = (float) (postHocTau * Math.log((double) counts[c] / total + 1e-12));
         }
+        return logits -> logits.sub(logits.getManager().create(shift));
+    }
+
+    /**
+     * Evaluates the current weights on the validation set, with the method's own predictions.
+     *
+     * @return the evaluation, if the run has a validation set
+     */
+    public Optional<Evaluation> evaluateValidation() {
+        return training.engine().evaluateValidation().map(result -> new Evaluation(
+                new dev.lpl.core.train.ClassificationMetrics(result.confusion(), description.classCounts()),
+                result.calibration(), result.loss()));
+    }
+
+    /**
+     * Restores the latest checkpoint, or a named one, and the bookkeeping of the epochs it covers
+     * (to resume): deletes what a crash left (temporaries, half-deleted checkpoints), discards the
+     * checkpoints after a named one, rewrites {@code metrics.jsonl} from the checkpoint and puts
+     * the right epoch into {@code checkpoints/best}.
+     *
+     * @param from the checkpoint to resume from (a name under {@code checkpoints/}), or null for
+     *     the latest
+     */
+    void restoreLatest(String from) {
+        checkSameData();
+        Checkpoints checkpoints = training.checkpoints();
+        directory.removeStaleTemporaries()
+                .forEach(p -> resumeNotes.add("deleted " + p.getFileName() + ", left by a crash while the run was created"));
+        checkpoints.removeTemporaries()
+                .forEach(n -> resumeNotes.add("deleted checkpoints/" + n + ", left by a crash"));
+        Optional<Path> chosen = from == null ? checkpoints.latest() : Optional.of(checkpoints.named(from)
+                .orElseThrow(() -> new LplException("checkpoint " + from + " does not exist in " + directory.path()
+                        + "; available: " + checkpointNames())));
+        JsonNode state = null;
+        if (chosen.isPresent()) {
+            Checkpoints.Restored restored;
+            try {
+                restored = Checkpoints.restore(chosen.get(), training.block(), training.optimizer(),
+                        training.objective().perturbation(), training.manager());
+            } catch (Checkpoints.UnreadableException e) {
+                List<Path> all = checkpoints.list();
+                int index = all.indexOf(chosen.get());
+                String hint = index > 0
+                        ? "resume from the previous checkpoint with: lpl train --resume " + directory.path()
+                                + " --from-checkpoint " + all.get(index - 1).getFileName()
+                        : "no earlier checkpoint is left; start the run again under another name";
+                throw new LplException(e.getMessage() + "; " + hint, e);
+            }
+            start = restored.position();
+            state = restored.state();
+            if (from != null) {
+                checkpoints.discardAfter(chosen.get()).forEach(n -> resumeNotes.add("discarded checkpoint " + n
+                        + " (after " + from + ")"));
+            }
+            checkpoints.prune(); // a crash may have come between a checkpoint and its prune
+        }
+        if (state != null && state.has(HISTORY)) {
+            history.addAll(Json.mapper().convertValue(state.get(HISTORY),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {}));
+            detail = Json.mapper().convertValue(state.path(DETAIL), LinkedHashMap.class);
+            bestEpoch = state.path(BEST_EPOCH).isInt() ? state.get(BEST_EPOCH).asInt() : null;
+            directory.writeLines(RunDirectory.METRICS, history.stream().map(Json::line).toList());
+            checkpoints.repairBest(bestEpoch).ifPresent(resumeNotes::add);
+        } else {
+            restoreLegacyBookkeeping();
+        }
+        resumed = true;
+    }
+
+    /** Checkpoints written before they carried the bookkeeping: metrics.jsonl and summary.json hold it. */
+    private void restoreLegacyBookkeeping() {
         for (String line : directory.truncateLines(RunDirectory.METRICS, start.epoch())) {
             try {
                 @SuppressWarnings("unchecked")
@@ -268,7 +410,6 @@ public final class PreparedRun implements AutoCloseable {
                 // the summary is rewritten at the next epoch
             }
         }
-        resumed = true;
     }
 
     private void checkSameData() {
@@ -284,6 +425,15 @@ public final class PreparedRun implements AutoCloseable {
                 throw new LplException("the data differs from when run " + description.name() + " started (identity "
                         + key + ": was " + recorded.get(key) + ", now " + now.get(key)
                         + "); resume with the same dataset files");
+            }
+            JsonNode validation = manifest.path("dataset").path("validation");
+            String recordedHash = validation.isObject() ? validation.path("indices_sha256").asText() : null;
+            String hash = description.validation() == null ? null
+                    : String.valueOf(description.validation().get("indices_sha256"));
+            if (!java.util.Objects.equals(recordedHash, hash)) {
+                throw new LplException("the validation set differs from when run " + description.name() + " started"
+                        + " (indices sha256 was " + recordedHash + ", now " + hash + "); use the run's resolved.conf"
+                        + " unchanged, or set data.validation.indices-file to its " + RunDirectory.VALIDATION_INDICES);
             }
         } catch (IOException e) {
             throw new LplException(directory.path().resolve(RunDirectory.MANIFEST) + " cannot be read: " + e.getMessage(), e);
@@ -309,18 +459,25 @@ public final class PreparedRun implements AutoCloseable {
      */
     public Outcome run(TrainingProgress progress, BooleanSupplier stopRequested) {
         if (!resumed) {
-            directory.write(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of run " + description.name()
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of run " + description.name()
                     + System.lineSeparator() + "# repeat with: lpl train -c " + RunDirectory.RESOLVED_CONF
                     + " --out NEW_DIR" + System.lineSeparator() + config.render());
-            directory.write(RunDirectory.MANIFEST, Json.pretty(manifest()));
+            files.put(RunDirectory.MANIFEST, Json.pretty(manifest()));
             if (description.trainIndices() != null) {
-                directory.write(RunDirectory.TRAIN_INDICES, Arrays.stream(description.trainIndices())
+                files.put(RunDirectory.TRAIN_INDICES, Arrays.stream(description.trainIndices())
                         .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
             }
+            if (description.validationIndices() != null) {
+                files.put(RunDirectory.VALIDATION_INDICES, Arrays.stream(description.validationIndices())
+                        .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
+            }
+            directory.publish(files);
         }
         ImageDataset dataset = description.dataset();
         RunInfo info = new RunInfo(description.name(), directory.path(), description.method(), dataset.name(),
-                dataset.classNames(), description.classCounts(), description.epochs());
+                dataset.classNames(), description.classCounts(), description.epochs(), start.epoch(),
+                ListenerFigures.hyperparameters(config.config()));
         listeners.forEach(l -> l.runStarted(info));
         EpochOutcome[] last = new EpochOutcome[1];
         boolean finished;
@@ -349,20 +506,32 @@ public final class PreparedRun implements AutoCloseable {
         if (!finished) {
             return new Outcome(Status.STOPPED, last[0], stopCheckpoint);
         }
-        listeners.forEach(l -> l.runFinished(last[0] == null ? null : last[0].result()));
+        if (last[0] == null) {
+            // resumed after the last epoch's checkpoint: finish the bookkeeping a crash cut short
+            writeSummary("completed", Map.of());
+            CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
+        }
+        EpochResult lastResult = last[0] == null ? null
+                : last[0].result().withScalars(ListenerFigures.scalars(history.get(history.size() - 1)));
+        listeners.forEach(l -> l.runFinished(lastResult));
         return new Outcome(Status.COMPLETED, last[0], null);
     }
 
     private void finishEpoch(EpochOutcome outcome) {
         EpochResult result = outcome.result();
-        boolean best = history.stream().noneMatch(h -> number(h.get("balanced_accuracy")) >= result.balancedAccuracy());
+        // best = highest validation balanced accuracy (ties: the earliest); no validation set, no best
+        boolean best = outcome.validation() != null && ModelSelection.isNewBest(history, ModelSelection.VALIDATION_KEY,
+                outcome.validation().metrics().balancedAccuracy());
         Map<String, Object> line = metricsLine(outcome, training.engine().phase(result.epoch()));
         history.add(line);
-        directory.appendLine(RunDirectory.METRICS, Json.line(line));
         detail = detail(outcome);
-        training.metrics().epochFinished(result, outcome.calibration().ece());
-        directory.write(RunDirectory.METRICS_PROM, training.metrics().scrape());
         int completed = result.epoch() + 1;
+        if (best) {
+            bestEpoch = completed;
+        }
+        CrashInjector.reached(CrashPoint.EPOCH_EVALUATED);
+        // The checkpoint's rename commits the epoch (its state.json holds the line, the detail and
+        // the best epoch); everything after it is rebuilt from it on resume if a crash cuts it short.
         boolean lastEpoch = completed == description.epochs();
         int every = training.checkpointEvery();
         if (lastEpoch || best || (every > 0 && completed % every == 0)) {
@@ -371,8 +540,14 @@ public final class PreparedRun implements AutoCloseable {
                 training.checkpoints().markBest(checkpoint);
             }
         }
+        directory.appendLine(RunDirectory.METRICS, Json.line(line));
+        CrashInjector.reached(CrashPoint.METRICS_APPENDED);
+        training.metrics().epochFinished(result, outcome.calibration().ece());
+        directory.write(RunDirectory.METRICS_PROM, training.metrics().scrape());
         writeSummary(lastEpoch ? "completed" : "running", Map.of());
-        listeners.forEach(l -> l.epochFinished(result));
+        CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
+        EpochResult figures = result.withScalars(ListenerFigures.scalars(line));
+        listeners.forEach(l -> l.epochFinished(figures));
     }
 
     private Path writeCheckpoint(Position position) {
@@ -380,6 +555,9 @@ public final class PreparedRun implements AutoCloseable {
         extra.put("run", description.name());
         extra.put("created", Instant.now().toString());
         extra.put("learning_rate", training.optimizer().learningRate());
+        extra.put(BEST_EPOCH, bestEpoch);
+        extra.put(HISTORY, history);
+        extra.put(DETAIL, detail);
         return training.checkpoints().write(position, training.block(), training.optimizer(),
                 training.objective().perturbation(), extra);
     }
@@ -417,6 +595,7 @@ public final class PreparedRun implements AutoCloseable {
         data.put("test_size", dataset.test().size());
         data.put("train_class_counts", description.classCounts());
         data.put("long_tail", description.longTail());
+        data.put("validation", description.validation());
         data.put("image_shape", List.of(dataset.train().channels(), dataset.train().height(), dataset.train().width()));
         m.put("dataset", data);
         m.put("method", description.method());
@@ -441,13 +620,27 @@ public final class PreparedRun implements AutoCloseable {
         line.put("epochs", r.epochs());
         line.put("phase", phase);
         line.put("train_loss", r.trainLoss());
+        line.put("train_accuracy", outcome.trainAccuracy());
         line.put("test_accuracy", r.testAccuracy());
         line.put("balanced_accuracy", r.balancedAccuracy());
         line.put("many_shot_accuracy", r.manyShotAccuracy());
         line.put("medium_shot_accuracy", r.mediumShotAccuracy());
         line.put("few_shot_accuracy", r.fewShotAccuracy());
         line.put("ece", outcome.calibration().ece());
+        line.put("test_loss", outcome.testLoss());
         line.put("per_class_accuracy", r.perClassAccuracy());
+        TrainingEngine.SetEvaluation validation = outcome.validation();
+        if (validation != null) {
+            var v = validation.metrics();
+            line.put("val_accuracy", v.accuracy());
+            line.put("val_balanced_accuracy", v.balancedAccuracy());
+            line.put("val_many_shot_accuracy", v.groupAccuracy(ShotGroup.MANY));
+            line.put("val_medium_shot_accuracy", v.groupAccuracy(ShotGroup.MEDIUM));
+            line.put("val_few_shot_accuracy", v.groupAccuracy(ShotGroup.FEW));
+            line.put("val_ece", validation.calibration().ece());
+            line.put("val_loss", validation.loss());
+            line.put("val_per_class_accuracy", v.perClassAccuracy());
+        }
         line.put("relative_loss_variation", outcome.lossVariation());
         line.put("learning_rate", r.learningRate());
         line.put("epoch_seconds", r.seconds());
@@ -505,13 +698,18 @@ public final class PreparedRun implements AutoCloseable {
         s.put("dataset", description.dataset().name());
         s.put("epochs_completed", history.size());
         s.put("epochs", description.epochs());
+        boolean validated = description.validation() != null;
+        s.put("selection", validated ? ModelSelection.VALIDATION : ModelSelection.FINAL);
         if (!history.isEmpty()) {
-            Map<String, Object> last = history.get(history.size() - 1);
-            Map<String, Object> best = history.stream()
-                    .max(java.util.Comparator.comparingDouble(h -> number(h.get("balanced_accuracy"))))
-                    .orElse(last);
-            s.put("final", figures(last));
-            s.put("best", figures(best));
+            s.put("final", figures(history.get(history.size() - 1)));
+            if (validated) {
+                Map<String, Object> best = figures(ModelSelection.firstArgmax(history, ModelSelection.VALIDATION_KEY));
+                best.put("selected_on", ModelSelection.VALIDATION);
+                s.put("best", best);
+            }
+            Map<String, Object> testSelected = figures(ModelSelection.firstArgmax(history, ModelSelection.TEST_KEY));
+            testSelected.put("selected_on", ModelSelection.TEST);
+            s.put("test_selected", testSelected);
         }
         training.engine().fineTune().ifPresent(fineTune -> s.put("phases", phases(fineTune)));
         s.putAll(detail);
@@ -560,14 +758,20 @@ public final class PreparedRun implements AutoCloseable {
         f.put("test_accuracy", line.get("test_accuracy"));
         f.put("top1_error", 1 - number(line.get("test_accuracy")));
         for (String key : List.of("balanced_accuracy", "many_shot_accuracy", "medium_shot_accuracy",
-                "few_shot_accuracy", "ece", "train_loss")) {
+                "few_shot_accuracy", "ece", "train_loss", "test_loss", "train_accuracy")) {
             f.put(key, line.get(key));
+        }
+        if (line.containsKey("val_balanced_accuracy")) {
+            for (String key : List.of("val_accuracy", "val_balanced_accuracy", "val_loss", "val_ece")) {
+                f.put(key, line.get(key));
+            }
         }
         return f;
     }
 
     @Override
     public void close() {
+        listeners.forEach(RunListener::close); // guarded: never throws
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -7,14 +7,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The directory of one run. Whole files are written atomically (a temporary file in the same
- * directory, then a rename), so a reader never sees a half-written {@code summary.json} or
- * manifest; {@code metrics.jsonl} grows by whole lines.
+ * The directory of one run. A new run's directory appears complete or not at all ({@link
+ * #publish}: its first files are written into a hidden sibling {@code .NAME.tmp-*} that is renamed
+ * into place). Whole files are written atomically (a temporary file in the same directory, then a
+ * rename), so a reader never sees a half-written {@code summary.json} or manifest; {@code
+ * metrics.jsonl} grows by whole lines.
  */
 public final class RunDirectory {
 
@@ -28,8 +34,12 @@ public final class RunDirectory {
     public static final String SUMMARY = "summary.json";
     /** The training-set indices kept by long-tail sampling, one per line, in training-set order. */
     public static final String TRAIN_INDICES = "train-indices.txt";
+    /** The source training-set indices of the validation set ({@code data.validation}), one per line. */
+    public static final String VALIDATION_INDICES = "validation-indices.txt";
     /** The run's metrics in the Prometheus text format, rewritten after every epoch. */
     public static final String METRICS_PROM = "metrics.prom";
+
+    private static final String TEMP_INFIX = ".tmp-";
 
     private final Path path;
 
@@ -38,21 +48,143 @@ public final class RunDirectory {
     }
 
     /**
-     * Creates a new run directory; an existing non-empty directory is refused so that no earlier
-     * result is overwritten.
+     * Reserves a new run directory: checks that it can be created without overwriting anything
+     * and creates its parent. The directory itself appears only with {@link #publish}, whole.
      *
      * @param path the directory
      * @return the run directory
-     * @throws LplException if the directory exists and is not empty, or cannot be created
+     * @throws LplException if the directory exists and is not empty, or its parent cannot be created
      */
     public static RunDirectory create(Path path) {
         requireAvailable(path);
+        Path parent = path.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(path);
+            Files.createDirectories(parent);
         } catch (IOException e) {
             throw new LplException("cannot create run directory " + path + ": " + e.getMessage(), e);
         }
         return new RunDirectory(path);
+    }
+
+    /**
+     * Creates the run directory with its first files, all at once: they are written into a hidden
+     * sibling {@code .NAME.tmp-RANDOM} that is then renamed to the run directory, so a crash leaves
+     * either no run directory or a complete one. Temporaries that earlier crashed attempts left for
+     * the same name are deleted afterwards. Where the directory already exists (empty) and cannot
+     * be replaced by a rename (e.g. a mount point), the files are written into it directly, {@code
+     * manifest.json} last.
+     *
+     * @param files file name to content, in the order to write them
+     * @throws LplException if the directory was created meanwhile by someone else, or cannot be
+     *     written
+     */
+    public void publish(Map<String, String> files) {
+        requireNonNull(files, "files is null");
+        requireAvailable(path);
+        Path parent = path.toAbsolutePath().getParent();
+        Path temp;
+        try {
+            temp = createTemporary(parent, "." + path.getFileName() + TEMP_INFIX);
+            writeAll(temp, files);
+            CrashInjector.reached(CrashPoint.RUN_TEMP_COMPLETE);
+        } catch (IOException e) {
+            throw new LplException("cannot create run directory " + path + ": " + e.getMessage(), e);
+        }
+        try {
+            AtomicFiles.move(temp, path, false);
+        } catch (IOException e) {
+            boolean emptyTarget = Files.isDirectory(path) && isEmpty(path);
+            if (!emptyTarget) {
+                throw new LplException("cannot create run directory " + path + ": " + (Files.exists(path)
+                        ? "another process created it meanwhile; choose another --out or run.name" : e.toString()), e);
+            }
+            try {
+                writeAll(path, files);
+            } catch (IOException inPlace) {
+                throw new LplException("cannot write run directory " + path + ": " + inPlace.getMessage(), inPlace);
+            }
+        }
+        CrashInjector.reached(CrashPoint.RUN_CREATED);
+        removeStaleTemporaries();
+    }
+
+    /** A new empty directory with a random suffix (with the default permissions, unlike Files.createTempDirectory). */
+    private static Path createTemporary(Path parent, String prefix) throws IOException {
+        while (true) {
+            Path candidate = parent.resolve(prefix + Long.toHexString(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16));
+            try {
+                return Files.createDirectory(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken: draw again
+            }
+        }
+    }
+
+    private static void writeAll(Path directory, Map<String, String> files) throws IOException {
+        List<String> names = new ArrayList<>(files.keySet());
+        if (names.remove(MANIFEST)) {
+            names.add(MANIFEST); // last: without it, a directory is not a run (resume refuses it)
+        }
+        for (String name : names) {
+            Path temp = directory.resolve("." + name + ".tmp");
+            Files.writeString(temp, files.get(name), StandardCharsets.UTF_8);
+            AtomicFiles.move(temp, directory.resolve(name), true);
+            if (name.equals(RESOLVED_CONF)) {
+                CrashInjector.reached(CrashPoint.RUN_CONF_WRITTEN);
+            }
+        }
+    }
+
+    /**
+     * Deletes the hidden {@code .NAME.tmp-*} siblings that crashed attempts to create this run
+     * directory left behind. Called once the directory exists (then no such attempt can complete).
+     *
+     * @return the temporaries deleted
+     */
+    public List<Path> removeStaleTemporaries() {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(path)) {
+            return removed;
+        }
+        for (Path p : staleTemporaries(path)) {
+            try {
+                AtomicFiles.deleteRecursively(p);
+                removed.add(p);
+            } catch (IOException e) {
+                // best effort: a stale temporary is hidden and harmless
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Returns the hidden {@code .NAME.tmp-*} siblings that attempts to create a run directory left
+     * (a crash before the directory was renamed into place).
+     *
+     * @param path the run directory
+     * @return the temporaries, sorted
+     */
+    public static List<Path> staleTemporaries(Path path) {
+        Path parent = path.toAbsolutePath().getParent();
+        String prefix = "." + path.getFileName() + TEMP_INFIX;
+        if (parent == null || !Files.isDirectory(parent)) {
+            return List.of();
+        }
+        try (Stream<Path> siblings = Files.list(parent)) {
+            return siblings.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static boolean isEmpty(Path directory) {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -87,6 +219,17 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /**
+     * Replaces a file by whole lines (atomically), e.g. {@code metrics.jsonl} rebuilt from a
+     * checkpoint.
+     *
+     * @param name the file name within the directory
+     * @param lines the lines, without line breaks
+     */
+    public void writeLines(String name, List<String> lines) {
+        write(name, lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
     }
 
     /**

@@ -37,6 +37,7 @@ import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.data.TrainSubset;
+import dev.lpl.core.data.ValidationSplit;
 import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
@@ -223,6 +224,29 @@ public final class RunFactory {
      * @throws LplException if the directory holds no resumable run, or the run has completed
      */
     public PreparedRun resume(ConfigLoader loader, Path runDirectory) {
+        return resume(loader, runDirectory, null);
+    }
+
+    /**
+     * Prepares to continue a run from a named checkpoint (e.g. the one before a corrupt latest
+     * checkpoint); the checkpoints after it are discarded, and the metrics of the epochs after it
+     * are recomputed.
+     *
+     * @param loader the configuration loader
+     * @param runDirectory the run directory
+     * @param fromCheckpoint a name under {@code checkpoints/} (e.g. {@code epoch-0004}), or null for
+     *     the latest
+     * @return the prepared run, positioned after that checkpoint
+     * @throws LplException if the directory holds no resumable run, the run has completed, or the
+     *     checkpoint does not exist
+     */
+    public PreparedRun resume(ConfigLoader loader, Path runDirectory, String fromCheckpoint) {
+        if (!Files.exists(runDirectory)) {
+            throw new LplException("run directory " + runDirectory + " does not exist" + (RunDirectory
+                    .staleTemporaries(runDirectory).isEmpty() ? "; pass the directory lpl train --out wrote"
+                    : "; a crash stopped its creation before the first epoch: start it again with the same"
+                    + " lpl train command (it removes the leftover ." + runDirectory.getFileName() + ".tmp-*)"));
+        }
         Path conf = runDirectory.resolve(RunDirectory.RESOLVED_CONF);
         Path manifest = runDirectory.resolve(RunDirectory.MANIFEST);
         if (!Files.isRegularFile(conf) || !Files.isRegularFile(manifest)) {
@@ -239,7 +263,20 @@ public final class RunFactory {
                 throw new LplException(summary + " cannot be read: " + e.getMessage(), e);
             }
         }
-        return build(loader.load(conf, List.of()), runDirectory, runDirectory);
+        if (fromCheckpoint != null && new Checkpoints(runDirectory, 1).named(fromCheckpoint).isEmpty()) {
+            List<String> names = new Checkpoints(runDirectory, 1).list().stream()
+                    .map(p -> p.getFileName().toString()).toList();
+            throw new LplException("checkpoint " + fromCheckpoint + " does not exist in " + runDirectory
+                    + "; available: " + (names.isEmpty() ? "none" : String.join(", ", names)));
+        }
+        PreparedRun run = build(loader.load(conf, List.of()), runDirectory, runDirectory);
+        try {
+            run.restoreLatest(fromCheckpoint);
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        return run;
     }
 
     /**
@@ -255,13 +292,14 @@ public final class RunFactory {
         if (!Files.isRegularFile(conf)) {
             throw new LplException(runDirectory + " is not an lpl run directory (no " + RunDirectory.RESOLVED_CONF + ")");
         }
-        PreparedRun run = build(loader.load(conf, List.of()), runDirectory, runDirectory, false);
-        run.restore(checkpoint);
+        PreparedRun run = build(loader.load(conf, List.of()), runDirectory, runDirectory);
+        try {
+            run.restore(checkpoint);
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
         return run;
-    }
-
-    private PreparedRun build(RunConfig config, Path out, Path resumeFrom) {
-        return build(config, out, resumeFrom, true);
     }
 
     /**
@@ -273,7 +311,8 @@ public final class RunFactory {
             int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
             String datasetName, Settings datasetSettings, LongTail longTail, int padding,
             Augmentation.PaddingMode paddingMode, boolean flip, int batchSize, int evalBatchSize, int prefetch,
-            long seed, DatasetContext dataContext, Path indicesFile, TrainingEngine.FineTune fineTune) {}
+            long seed, DatasetContext dataContext, Path indicesFile, TrainingEngine.FineTune fineTune,
+            ValidationSplit validation) {}
 
     private Plan plan(RunConfig config) {
         Settings root = config.settings();
@@ -288,11 +327,7 @@ public final class RunFactory {
             String backendName = training.getString("backend");
             Backend backend = registry.get(PluginKind.BACKEND, backendName, "training.backend")
                     .create(training.getSettings("backends").getSettings(StrictKeys.quoteIfNeeded(backendName)));
-            List<RunListener> listeners = new ArrayList<>();
-            for (String name : training.getStringList("listeners")) {
-                listeners.add(registry.get(PluginKind.RUN_LISTENER, name, "training.listeners")
-                        .create(training.getSettings("listener").getSettings(StrictKeys.quoteIfNeeded(name))));
-            }
+            List<RunListener> listeners = listeners(training);
             int epochs = training.getInt("epochs", 1, 1_000_000);
             TrainingEngine.FineTune fineTune = fineTune(training, epochs);
             int threads = training.getInt("threads", 0, 4096);
@@ -329,11 +364,32 @@ public final class RunFactory {
             return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
                     checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
                     padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, dataContext,
-                    indicesFile(data), fineTune);
+                    indicesFile(data), fineTune, ValidationSplit.parse(data.getSettings("validation")));
         } catch (RuntimeException e) {
             objective.close();
             throw e;
         }
+    }
+
+    /**
+     * The run listeners enabled by {@code training.listener.<name>.enabled}, in name order, each
+     * guarded ({@link GuardedListener}) so that its failure never stops the run.
+     */
+    private List<RunListener> listeners(Settings training) {
+        List<String> legacy = training.getStringList("listeners");
+        if (!legacy.isEmpty()) {
+            throw new LplException("training.listeners is no longer read; enable a listener with training.listener."
+                    + legacy.get(0) + ".enabled = true (lpl list shows the run listeners)");
+        }
+        Settings blocks = training.getSettings("listener");
+        List<RunListener> listeners = new ArrayList<>();
+        for (var entry : registry.all(PluginKind.RUN_LISTENER).entrySet()) {
+            String key = StrictKeys.quoteIfNeeded(entry.getKey());
+            if (blocks.has(key + ".enabled") && blocks.getSettings(key).getBoolean("enabled")) {
+                listeners.add(new GuardedListener(entry.getKey(), entry.getValue().create(blocks.getSettings(key))));
+            }
+        }
+        return listeners;
     }
 
     /**
@@ -398,7 +454,7 @@ public final class RunFactory {
         return root.getSettings("training").getChoice("freeze", List.of("none", "features")).equals("features");
     }
 
-    private PreparedRun build(RunConfig config, Path out, Path resumeFrom, boolean restoreLatest) {
+    private PreparedRun build(RunConfig config, Path out, Path resumeFrom) {
         // 1. Everything that needs neither the engine nor the data.
         Plan plan = plan(config);
         Settings root = plan.root();
@@ -447,7 +503,8 @@ public final class RunFactory {
         MetaReweighting metaReweighting = objective.perturbation() instanceof MetaReweighting r ? r : null;
         TrainSubset loaded = TrainSubset.of(loadDataset(datasetFactory, datasetSettings, datasetName, dataContext),
                 longTail, indicesFile, Seeds.derive(seed, "long-tail"),
-                metaReweighting == null ? 0 : metaReweighting.metaPerClass());
+                metaReweighting == null ? 0 : metaReweighting.metaPerClass(), plan.validation(),
+                Seeds.derive(seed, "validation"));
         ImageDataset dataset = loaded.dataset();
         int numClasses = dataset.numClasses();
         Map<String, Object> longTailInfo = loaded.info();
@@ -456,6 +513,10 @@ public final class RunFactory {
             longTailInfo.put("indices_file", RunDirectory.TRAIN_INDICES);
         }
         objective.perturbation().checkNumClasses(numClasses);
+        Map<String, Object> validationInfo = loaded.validationInfo();
+        if (validationInfo != null) {
+            validationInfo.put("indices_file", RunDirectory.VALIDATION_INDICES);
+        }
         long[] classCounts = dataset.train().classCounts(numClasses);
         for (int c = 0; c < numClasses; c++) {
             if (classCounts[c] == 0) {
@@ -498,32 +559,39 @@ public final class RunFactory {
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
                 numClasses, logits -> objective.predictionLogits(logits, classCounts));
+        // the validation set is evaluated as the test set is: no augmentation, same predictions
+        BatchLoader validationLoader = loaded.validation() == null ? null
+                : new BatchLoader(loaded.validation(), augmentation, evalBatchSize, false, 0, prefetch);
+        Evaluator validationEvaluator = validationLoader == null ? null : new Evaluator(block, parameterStore,
+                manager, device, validationLoader, imageShape, numClasses,
+                logits -> objective.predictionLogits(logits, classCounts));
         MetaBatches metaBatches = metaReweighting == null ? null : new MetaBatches(loaded.meta(), augmentation,
                 metaReweighting.metaBatchSize(), Seeds.derive(seed, "meta-loader"));
         TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
                 classCounts, imageShape, epochs, metaBatches);
         TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
-                classCounts, epochs, seed, metrics.registry(), plan.fineTune());
+                validationEvaluator, classCounts, epochs, seed, metrics.registry(), plan.fineTune());
         RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);
 
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("root", seed);
-        for (String stream : List.of("init", "data", "long-tail", "loader")) {
+        for (String stream : List.of("init", "data", "long-tail", "loader", "validation")) {
             seeds.put(stream, Seeds.derive(seed, stream));
         }
         PreparedRun.Description description = new PreparedRun.Description(
                 name, methodName, modelName, dataset, classCounts, block.trainableParameterCount(),
                 device.toString(), engine.getEngineName() + " " + engine.getVersion(), epochs, batchSize,
-                seeds, longTailInfo, kept);
+                seeds, longTailInfo, kept, validationInfo, loaded.validationIndices());
         PreparedRun.Training parts = new PreparedRun.Training(trainingEngine, block, optimizer, objective, manager,
                 new Checkpoints(directory, checkpointKeep), checkpointEvery, metrics);
-        PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners,
-                List.of(trainLoader, testLoader, objective, manager));
+        List<AutoCloseable> resources = new ArrayList<>(List.of(trainLoader, testLoader));
+        if (validationLoader != null) {
+            resources.add(validationLoader);
+        }
+        resources.addAll(List.of(objective, manager));
+        PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners, resources);
         if (initialWeights != null) {
             run.initializedFrom(initialWeights);
-        }
-        if (resumeFrom != null && restoreLatest) {
-            run.restoreLatest();
         }
         return run;
     }
@@ -544,8 +612,8 @@ public final class RunFactory {
     }
 
     /**
-     * Loads the configured dataset and applies long-tail sampling (or {@code
-     * data.long-tail.indices-file}) exactly as a run does, without starting the engine ({@code lpl
+     * Loads the configured dataset, carves the validation set ({@code data.validation}) and applies
+     * long-tail sampling (or {@code data.long-tail.indices-file}) exactly as a run does, without starting the engine ({@code lpl
      * data describe}).
      *
      * @param config the configuration
@@ -567,7 +635,8 @@ public final class RunFactory {
             metaPerClass = perturbation instanceof MetaReweighting r ? r.metaPerClass() : 0;
         }
         return TrainSubset.of(source, longTail, indicesFile, Seeds.derive(root.getLong("run.seed"), "long-tail"),
-                metaPerClass);
+                metaPerClass, ValidationSplit.parse(data.getSettings("validation")),
+                Seeds.derive(root.getLong("run.seed"), "validation"));
     }
 
     private static TrainingEngine.FineTune fineTune(Settings training, int epochs) {

@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The training loop (our own, not DJL's {@code EasyTrain}; see ENGINEERING.md): per batch, the
  * scheduled learning rate and one {@link TrainingStep} (its own NDManager and NDScope: forward →
- * the method's objective → backward → update); per epoch, evaluation on the test set.
+ * the method's objective → backward → update); per epoch, evaluation on the test set and, when the
+ * run has one, on the validation set (the same metrics; only the validation set selects a model).
  *
  * <p>Everything random is a function of the run's seed and the position in training: the engine's
  * generator (dropout) is reseeded before every step from {@code (seed, epoch, batch)}, and the
@@ -37,6 +38,7 @@ public final class TrainingEngine {
     private final LearningRateSchedule schedule;
     private final BatchLoader trainLoader;
     private final Evaluator evaluator;
+    private final Evaluator validationEvaluator;
     private final long[] classCounts;
     private final int epochs;
     private final long seed;
@@ -71,9 +73,11 @@ public final class TrainingEngine {
      * @param batch the next batch of that epoch (0 at an epoch boundary)
      * @param lossSum the sum of batch loss × batch size so far in the epoch
      * @param samples the samples so far in the epoch
+     * @param correct the samples so far in the epoch whose training prediction was right ({@link
+     *     TrainingStep.Result#correct()})
      * @param variationSums the per-class raw and perturbed loss sums so far ({@link LossVariation#sums()})
      */
-    public record Position(int epoch, int batch, double lossSum, long samples, double[][] variationSums) {
+    public record Position(int epoch, int batch, double lossSum, long samples, long correct, double[][] variationSums) {
 
         /**
          * Returns the position at the start of an epoch.
@@ -83,9 +87,18 @@ public final class TrainingEngine {
          * @return the position
          */
         public static Position startOf(int epoch, int numClasses) {
-            return new Position(epoch, 0, 0, 0, new double[][] {new double[numClasses], new double[numClasses]});
+            return new Position(epoch, 0, 0, 0, 0, new double[][] {new double[numClasses], new double[numClasses]});
         }
     }
+
+    /**
+     * The evaluation of the network on one held-out set (test or validation).
+     *
+     * @param metrics accuracy, balanced accuracy, shot groups (by training count), confusion matrix
+     * @param calibration the confidence calibration of the predictions
+     * @param loss the mean cross-entropy of the prediction logits
+     */
+    public record SetEvaluation(ClassificationMetrics metrics, Calibration calibration, double loss) {}
 
     /**
      * The outcome of one epoch.
@@ -95,13 +108,21 @@ public final class TrainingEngine {
      * @param metrics the test-set metrics (confusion matrix included)
      * @param calibration the confidence calibration of the test predictions
      * @param lossVariation the per-class relative loss variation {@code (l' − l)/l} over the epoch
+     * @param trainAccuracy the fraction of the epoch's training samples whose prediction (argmax of
+     *     the method's prediction logits of the unperturbed training-mode logits, taken in the step
+     *     before its update, on the augmented batch) equals the label
+     * @param testLoss the mean cross-entropy of the prediction logits on the test set
+     * @param validation the validation-set evaluation, or null when the run has no validation set
      */
     public record EpochOutcome(
             EpochResult result,
             EpochTimings timings,
             ClassificationMetrics metrics,
             Calibration calibration,
-            double[] lossVariation) {}
+            double[] lossVariation,
+            double trainAccuracy,
+            double testLoss,
+            SetEvaluation validation) {}
 
     /** What the caller does at the end of an epoch and when a stop was requested. */
     public interface Hooks {
@@ -129,6 +150,7 @@ public final class TrainingEngine {
      * @param schedule the learning-rate schedule
      * @param trainLoader the training batches
      * @param evaluator the test-set evaluator
+     * @param validationEvaluator the validation-set evaluator, or null when the run has none
      * @param classCounts the training count of every class
      * @param epochs the number of epochs
      * @param seed the run's root seed
@@ -142,6 +164,7 @@ public final class TrainingEngine {
             LearningRateSchedule schedule,
             BatchLoader trainLoader,
             Evaluator evaluator,
+            Evaluator validationEvaluator,
             long[] classCounts,
             int epochs,
             long seed,
@@ -156,6 +179,7 @@ public final class TrainingEngine {
         this.schedule = requireNonNull(schedule, "schedule is null");
         this.trainLoader = requireNonNull(trainLoader, "trainLoader is null");
         this.evaluator = requireNonNull(evaluator, "evaluator is null");
+        this.validationEvaluator = validationEvaluator;
         this.classCounts = requireNonNull(classCounts, "classCounts is null").clone();
         this.epochs = epochs;
         this.seed = seed;
@@ -164,7 +188,8 @@ public final class TrainingEngine {
                 .description("the method's perturbation and loss within a step").register(meters);
         this.dataTimer = Timer.builder("lpl.train.data.wait")
                 .description("time the training thread waited for a batch").register(meters);
-        this.evalTimer = Timer.builder("lpl.eval").description("one test-set evaluation").register(meters);
+        this.evalTimer = Timer.builder("lpl.eval")
+                .description("one evaluation (test set, and validation set when there is one)").register(meters);
     }
 
     /**
@@ -238,6 +263,30 @@ public final class TrainingEngine {
         return evaluator.evaluate(predictionLogits);
     }
 
+    /**
+     * Returns the class probabilities of other images, computed as the test set's predictions are
+     * ({@link Evaluator#probabilities(dev.lpl.api.data.ImageSet, java.util.function.UnaryOperator)}).
+     *
+     * @param images the images, of the test set's shape
+     * @param predictionLogits maps raw logits to those the probabilities are the softmax of, or null
+     *     for the method's own prediction logits
+     * @return N×C probabilities, row-major
+     */
+    public float[] probabilities(dev.lpl.api.data.ImageSet images,
+            java.util.function.UnaryOperator<ai.djl.ndarray.NDArray> predictionLogits) {
+        return predictionLogits == null ? evaluator.probabilities(images)
+                : evaluator.probabilities(images, predictionLogits);
+    }
+
+    /**
+     * Evaluates the current network on the validation set.
+     *
+     * @return the metrics and calibration, if the run has a validation set
+     */
+    public java.util.Optional<Evaluator.Result> evaluateValidation() {
+        return java.util.Optional.ofNullable(validationEvaluator).map(Evaluator::evaluate);
+    }
+
     private EpochOutcome trainEpoch(
             Position start, TrainingProgress progress, Hooks hooks, BooleanSupplier stopRequested) {
         int epoch = start.epoch();
@@ -249,6 +298,7 @@ public final class TrainingEngine {
         variation.restore(start.variationSums());
         double lossSum = start.lossSum();
         long samples = start.samples();
+        long correct = start.correct();
         long stepNanos = 0;
         long objectiveNanos = 0;
         long waitNanos = 0;
@@ -280,10 +330,11 @@ public final class TrainingEngine {
             dataTimer.record(stepStart - waitStart, TimeUnit.NANOSECONDS);
             lossSum += (double) loss * hostBatch.size();
             samples += hostBatch.size();
+            correct += result.correct();
             progress.batchFinished(batch, loss);
             batch++;
             if (batch < batches && stopRequested.getAsBoolean()) {
-                hooks.stopped(new Position(epoch, batch, lossSum, samples, variation.sums()));
+                hooks.stopped(new Position(epoch, batch, lossSum, samples, correct, variation.sums()));
                 return null;
             }
         }
@@ -291,6 +342,12 @@ public final class TrainingEngine {
         long evalStart = System.nanoTime();
         Evaluator.Result evaluation = evaluator.evaluate();
         ClassificationMetrics metrics = new ClassificationMetrics(evaluation.confusion(), classCounts);
+        SetEvaluation validation = null;
+        if (validationEvaluator != null) {
+            Evaluator.Result v = validationEvaluator.evaluate();
+            validation = new SetEvaluation(new ClassificationMetrics(v.confusion(), classCounts), v.calibration(),
+                    v.loss());
+        }
         long evalNanos = System.nanoTime() - evalStart;
         evalTimer.record(evalNanos, TimeUnit.NANOSECONDS);
         double seconds = (System.nanoTime() - epochStart) / 1e9;
@@ -308,8 +365,12 @@ public final class TrainingEngine {
                 seconds);
         EpochTimings timings = new EpochTimings(stepNanos / 1e9, objectiveNanos / 1e9, waitNanos / 1e9,
                 evalNanos / 1e9, seconds, batch - start.batch());
+        if (validation != null) {
+            progress.validationEvaluated(epoch, validation.metrics().balancedAccuracy());
+        }
         progress.epochFinished(result, timings);
-        return new EpochOutcome(result, timings, metrics, evaluation.calibration(), variation.relative());
+        return new EpochOutcome(result, timings, metrics, evaluation.calibration(), variation.relative(),
+                samples == 0 ? Double.NaN : (double) correct / samples, evaluation.loss(), validation);
     }
 
     /** The loss became NaN or infinite; the weights of that step were not updated. */

@@ -33,6 +33,15 @@ public interface TrainingProgress {
     default void evaluationStarted(int epoch) {}
 
     /**
+     * Called after the validation set was evaluated, before {@link #epochFinished}, in runs that
+     * have a validation set ({@code data.validation}).
+     *
+     * @param epoch the 0-based epoch
+     * @param balancedAccuracy the validation set's balanced accuracy
+     */
+    default void validationEvaluated(int epoch, double balancedAccuracy) {}
+
+    /**
      * Called after an epoch's evaluation.
      *
      * @param result the epoch's figures

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -56,8 +58,10 @@ public final class TrainingStep {
      *
      * @param loss the batch's loss
      * @param objectiveNanos time spent in the method's objective (perturbation, loss, weights)
+     * @param correct the batch's samples whose prediction (the argmax of the method's prediction
+     *     logits of the unperturbed training-mode logits, before the update) equals their label
      */
-    public record Result(float loss, long objectiveNanos) {}
+    public record Result(float loss, long objectiveNanos, long correct) {}
 
     /**
      * Creates the step for an initialised network.
@@ -164,7 +168,12 @@ public final class TrainingStep {
                 objectiveNanos = System.nanoTime() - start + lookAheadNanos;
                 collector.backward(loss);
             }
-            float value = loss.getFloat();
+            // the loss and the count of correct predictions come back in one transfer
+            NDArray correct = objective.predictionLogits(logits.stopGradient(), classCounts).argMax(1).eq(y)
+                    .toType(DataType.FLOAT32, false).sum();
+            NDArray lossValue = loss.stopGradient().toType(DataType.FLOAT32, false).reshape(new Shape());
+            float[] lossAndCorrect = NDArrays.stack(new NDList(lossValue, correct)).toFloatArray();
+            float value = lossAndCorrect[0];
             if (Float.isFinite(value) && variation != null) {
                 // outside the gradient collector: no graph is recorded for the raw loss
                 variation.add(batch.labels(), objective.rawPerSample(logits.stopGradient(), y).toFloatArray(),
@@ -178,7 +187,7 @@ public final class TrainingStep {
                     }
                 }
             }
-            return new Result(value, objectiveNanos);
+            return new Result(value, objectiveNanos, Math.round(lossAndCorrect[1]));
         }
     }
 

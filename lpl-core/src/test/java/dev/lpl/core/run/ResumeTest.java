@@ -43,9 +43,9 @@ class ResumeTest {
         return out;
     }
 
-    private static PreparedRun.Outcome runStoppingAfter(Path dir, int steps) {
+    private static PreparedRun.Outcome runStoppingAfter(Path dir, int steps, String... extra) {
         AtomicInteger count = new AtomicInteger();
-        try (PreparedRun run = LPL.runFactory().prepare(config(), dir)) {
+        try (PreparedRun run = LPL.runFactory().prepare(config(extra), dir)) {
             return run.run(TrainingProgress.NONE, () -> count.incrementAndGet() >= steps);
         }
     }
@@ -93,8 +93,34 @@ class ResumeTest {
         assertThat(metrics(dir)).isEqualTo(metrics(tmp.resolve("straight")));
         assertThat(new Checkpoints(dir, 2).list()).extracting(p -> p.getFileName().toString())
                 .containsExactly("epoch-0003", "epoch-0004");
-        assertThat(dir.resolve("checkpoints/best/model.npz")).exists();
+        assertThat(dir.resolve("checkpoints/best")).as("no validation set, no best checkpoint").doesNotExist();
         assertThat(Files.readString(dir.resolve("metrics.prom"))).contains("lpl_test_accuracy");
+    }
+
+    @Test
+    void withAValidationSetStoppedMidEpochAndResumedEqualsUninterrupted(@TempDir Path tmp) throws Exception {
+        String validation = "data.validation.per-class=25";
+        try (PreparedRun run = LPL.runFactory().prepare(config(validation), tmp.resolve("straight"))) {
+            assertThat(run.run(TrainingProgress.NONE).status()).isEqualTo(PreparedRun.Status.COMPLETED);
+        }
+        Path dir = tmp.resolve("interrupted");
+        // 350 training images, 11 batches of 32 per epoch (10 polls): stop in the third epoch after its 5th batch
+        PreparedRun.Outcome stopped = runStoppingAfter(dir, 10 + 10 + 5, validation);
+        assertThat(stopped.checkpoint().getFileName().toString()).isEqualTo("epoch-0002-batch-00005");
+        JsonNode state = Json.mapper().readTree(stopped.checkpoint().resolve("state.json").toFile());
+        assertThat(state.get("samples").asLong()).isEqualTo(5 * 32);
+        assertThat(state.get("train_correct").asLong()).isBetween(1L, 5 * 32L);
+
+        assertThat(resume(dir).status()).isEqualTo(PreparedRun.Status.COMPLETED);
+        List<JsonNode> resumed = metrics(dir);
+        assertThat(resumed.get(2).has("val_balanced_accuracy")).isTrue();
+        assertThat(resumed).isEqualTo(metrics(tmp.resolve("straight")));
+        JsonNode a = Json.mapper().readTree(dir.resolve("summary.json").toFile());
+        JsonNode b = Json.mapper().readTree(tmp.resolve("straight/summary.json").toFile());
+        assertThat(a.get("best")).isEqualTo(b.get("best"));
+        assertThat(a.get("test_selected")).isEqualTo(b.get("test_selected"));
+        assertThat(Files.readString(dir.resolve("validation-indices.txt")))
+                .isEqualTo(Files.readString(tmp.resolve("straight/validation-indices.txt")));
     }
 
     @Test

@@ -120,14 +120,38 @@ class RunFactoryTest {
     @Test
     void enabledRunListenersSeeEveryEpoch(@TempDir Path tmp) {
         dev.lpl.core.testing.TinyPlugin.EVENTS.clear();
-        try (var run = LPL.runFactory().prepare(config("training.listeners=[recorder]", "training.epochs=2",
+        try (var run = LPL.runFactory().prepare(config("training.listener.recorder.enabled=true", "training.epochs=2",
                 "training.listener.recorder.prefix=\"r:\""), tmp.resolve("l"))) {
             run.run(TrainingProgress.NONE);
         }
-        assertThat(dev.lpl.core.testing.TinyPlugin.EVENTS)
-                .containsExactly("r:start tiny 2", "r:epoch 1", "r:epoch 2", "r:finished 2");
-        assertThatThrownBy(() -> LPL.runFactory().prepare(config("training.listeners=[recorder, nope]"), tmp.resolve("m")))
-                .hasMessageContaining("unknown run-listener 'nope' (training.listeners)");
+        assertThat(dev.lpl.core.testing.TinyPlugin.EVENTS).containsExactly(
+                "r:start tiny 2 from 0 method.type=identity",
+                "r:epoch 1 scalars epoch=1.0 balanced=true per-class=2",
+                "r:epoch 2 scalars epoch=2.0 balanced=true per-class=2",
+                "r:finished 2", "r:closed");
+        dev.lpl.core.testing.TinyPlugin.EVENTS.clear();
+        try (var run = LPL.runFactory().prepare(config("training.epochs=1"), tmp.resolve("off"))) {
+            run.run(TrainingProgress.NONE);
+        }
+        assertThat(dev.lpl.core.testing.TinyPlugin.EVENTS).isEmpty();
+        assertThatThrownBy(() -> LPL.runFactory().prepare(config("training.listeners=[recorder]"), tmp.resolve("m")))
+                .hasMessage("training.listeners is no longer read; enable a listener with"
+                        + " training.listener.recorder.enabled = true (lpl list shows the run listeners)");
+    }
+
+    @Test
+    void aFailingListenerIsDroppedAndTrainingGoesOn(@TempDir Path tmp) throws Exception {
+        dev.lpl.core.testing.TinyPlugin.EVENTS.clear();
+        try (var run = LPL.runFactory().prepare(config("training.listener.faulty.enabled=true",
+                "training.listener.recorder.enabled=true", "training.epochs=2"), tmp.resolve("f"))) {
+            assertThat(run.run(TrainingProgress.NONE).status()).isEqualTo(PreparedRun.Status.COMPLETED);
+        }
+        // faulty threw in epoch 1 and was called no more; recorder saw everything
+        assertThat(dev.lpl.core.testing.TinyPlugin.EVENTS).containsExactly(
+                "faulty start", "start tiny 2 from 0 method.type=identity",
+                "faulty epoch 1", "epoch 1 scalars epoch=1.0 balanced=true per-class=2",
+                "epoch 2 scalars epoch=2.0 balanced=true per-class=2", "finished 2", "closed");
+        assertThat(java.nio.file.Files.readAllLines(tmp.resolve("f").resolve("metrics.jsonl"))).hasSize(2);
     }
 
     @Test

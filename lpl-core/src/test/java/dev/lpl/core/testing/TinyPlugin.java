@@ -49,13 +49,14 @@ public final class TinyPlugin implements LplPlugin {
             public ImageDataset load(Settings settings, DatasetContext context) {
                 SplittableRandom random = new SplittableRandom(context.seed());
                 return new ImageDataset("tiny", List.of("top", "bottom"),
-                        images(settings.getInt("train-size"), random), images(100, random),
+                        images(settings.getInt("train-size"), settings.getInt("noise"), random),
+                        images(100, settings.getInt("noise"), random),
                         new float[] {0.5f}, new float[] {0.25f}, Map.of("generator", "tiny"));
             }
         });
     }
 
-    private static ImageSet images(int n, SplittableRandom random) {
+    private static ImageSet images(int n, int noise, SplittableRandom random) {
         byte[] px = new byte[n * 16];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -63,7 +64,7 @@ public final class TinyPlugin implements LplPlugin {
             for (int k = 0; k < 16; k++) {
                 boolean top = k < 8;
                 int base = (top == (labels[i] == 0)) ? 170 : 70;
-                px[i * 16 + k] = (byte) Math.max(0, Math.min(255, base + random.nextInt(-60, 61)));
+                px[i * 16 + k] = (byte) Math.max(0, Math.min(255, base + random.nextInt(-noise, noise + 1)));
             }
         }
         return new ImageSet(px, labels, 1, 4, 4);
@@ -132,17 +133,57 @@ public final class TinyPlugin implements LplPlugin {
                 return new RunListener() {
                     @Override
                     public void runStarted(RunInfo run) {
-                        EVENTS.add(prefix + "start " + run.dataset() + " " + run.classNames().size());
+                        EVENTS.add(prefix + "start " + run.dataset() + " " + run.classNames().size()
+                                + " from " + run.startEpoch() + " method.type=" + run.hyperparameters().get("method.type"));
                     }
 
                     @Override
                     public void epochFinished(EpochResult result) {
-                        EVENTS.add(prefix + "epoch " + (result.epoch() + 1));
+                        EVENTS.add(prefix + "epoch " + (result.epoch() + 1) + " scalars epoch="
+                                + result.scalars().get("epoch") + " balanced=" + (result.scalars().get("balanced_accuracy")
+                                        == result.balancedAccuracy()) + " per-class=" + result.scalars().keySet().stream()
+                                        .filter(k -> k.startsWith("per_class_accuracy/")).count());
                     }
 
                     @Override
                     public void runFinished(EpochResult last) {
                         EVENTS.add(prefix + "finished " + (last.epoch() + 1));
+                    }
+
+                    @Override
+                    public void close() {
+                        EVENTS.add(prefix + "closed");
+                    }
+                };
+            }
+        }, new RunListenerFactory() {
+            @Override
+            public String name() {
+                return "faulty";
+            }
+
+            @Override
+            public String description() {
+                return "throws in every call (test only)";
+            }
+
+            @Override
+            public RunListener create(Settings settings) {
+                return new RunListener() {
+                    @Override
+                    public void runStarted(RunInfo run) {
+                        EVENTS.add("faulty start");
+                    }
+
+                    @Override
+                    public void epochFinished(EpochResult result) {
+                        EVENTS.add("faulty epoch " + (result.epoch() + 1));
+                        throw new IllegalStateException("disk full (test)");
+                    }
+
+                    @Override
+                    public void close() {
+                        throw new IllegalStateException("cannot close (test)");
                     }
                 };
             }

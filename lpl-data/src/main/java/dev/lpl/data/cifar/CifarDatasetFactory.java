@@ -117,6 +117,9 @@ public final class CifarDatasetFactory implements DownloadableDataset {
 
     private ImageDataset fromDataPath(Options options, Path path) throws IOException {
         if (Files.isRegularFile(path) && isArchiveName(path)) {
+            if (path.getFileName().toString().equalsIgnoreCase(variant.pythonArchive())) {
+                throw pythonVersion(options, path, path.getParent(), true);
+            }
             return fromArchive(options, path);
         }
         Path inside = path.resolve(variant.folder());
@@ -129,6 +132,13 @@ public final class CifarDatasetFactory implements DownloadableDataset {
         Path archive = path.resolve(variant.archive());
         if (Files.isRegularFile(archive)) {
             return fromArchive(options, archive);
+        }
+        for (Path python : List.of(path, path.resolve(variant.pythonFolder()), path.resolve(variant.pythonArchive()))) {
+            boolean folder = python.getFileName().toString().equals(variant.pythonFolder()) && Files.isDirectory(python);
+            boolean file = python.getFileName().toString().equals(variant.pythonArchive()) && Files.isRegularFile(python);
+            if (folder || file) {
+                throw pythonVersion(options, python, path.equals(python) ? path.getParent() : path, true);
+            }
         }
         List<String> report = new ArrayList<>();
         report.add("  " + inside + ": " + state(inside));
@@ -211,7 +221,24 @@ public final class CifarDatasetFactory implements DownloadableDataset {
         }
     }
 
+    /**
+     * The refusal of the Python (pickle) version of CIFAR (torchvision's download), found where the
+     * binary version was looked for.
+     */
+    private LplException pythonVersion(Options options, Path found, Path directory, boolean dataPath) {
+        return new LplException(found + " is the Python (pickle) version of " + variant.title() + " (torchvision's"
+                + " download), which lpl does not read: lpl needs the binary version, " + variant.archive()
+                + " (folder " + variant.folder() + "), from " + url(options) + " (see https://www.cs.toronto.edu/~kriz/"
+                + "cifar.html): download it into " + directory + " (no need to extract), or "
+                + (dataPath ? "unset data.path and " : "") + "run lpl data fetch " + variant.datasetName());
+    }
+
     private LplException notInCache(Options options, Path cache, Path folder) {
+        Path python = cache.resolve(variant.pythonFolder());
+        if (Files.isDirectory(python) || Files.isRegularFile(cache.resolve(variant.pythonArchive()))) {
+            return pythonVersion(options, Files.isDirectory(python) ? python : cache.resolve(variant.pythonArchive()),
+                    cache, false);
+        }
         return new LplException(variant.title() + " not found in the dataset cache " + cache + " (need "
                 + variant.folder() + "/ with " + String.join(", ", variant.dataFiles()) + ", or "
                 + variant.archive() + "; " + folder + ": " + state(folder) + ") and data." + variant.datasetName()

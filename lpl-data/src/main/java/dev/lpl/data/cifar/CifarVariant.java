@@ -54,6 +54,25 @@ public enum CifarVariant {
             new float[] {0.5071f, 0.4865f, 0.4409f},
             new float[] {0.2673f, 0.2564f, 0.2762f});
 
+    /**
+     * Returns the folder of the Python (pickle) version, which lpl does not read: torchvision's
+     * {@code datasets.CIFAR10/100} download it, so users often have it instead of the binary one.
+     *
+     * @return {@code cifar-10-batches-py} or {@code cifar-100-python}
+     */
+    public String pythonFolder() {
+        return this == CIFAR10 ? "cifar-10-batches-py" : "cifar-100-python";
+    }
+
+    /**
+     * Returns the archive name of the Python (pickle) version.
+     *
+     * @return {@code cifar-10-python.tar.gz} or {@code cifar-100-python.tar.gz}
+     */
+    public String pythonArchive() {
+        return this == CIFAR10 ? "cifar-10-python.tar.gz" : "cifar-100-python.tar.gz";
+    }
+
     /** Bytes of one image: 3 planes of 32×32. */
     public static final int IMAGE_BYTES = 3 * 32 * 32;
 

@@ -11,8 +11,8 @@ import dev.lpl.api.data.ImageDataset;
 import dev.lpl.api.data.ImageSet;
 import dev.lpl.data.PixelStatistics;
 import dev.lpl.data.Sha256;
+import dev.lpl.data.image.ImageDecoder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -29,8 +29,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code image-folder} dataset: the user's own images, one sub-folder per class.
@@ -49,7 +50,8 @@ import java.util.stream.Stream;
  * <p>Classes are the folder names in sorted (code point) order, label 0 first. Images are PNG,
  * JPEG, BMP or GIF files, decoded with {@code javax.imageio}, converted to RGB ({@code channels =
  * 3}) or grey ({@code channels = 1}) and resized to {@code size × size} (bilinear, aspect ratio not
- * kept); hidden files are ignored. The normalisation is computed from the training pixels. The
+ * kept); hidden files are ignored, and other files (by their names: {@code notes.txt}, {@code
+ * labels.csv}) are skipped with one warning that names how many and the first. The normalisation is computed from the training pixels. The
  * identity holds the directory, the layout, the image counts and a SHA-256 over every file's
  * relative path and SHA-256.
  */
@@ -58,11 +60,23 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
     /** The name that selects this dataset. */
     public static final String NAME = "image-folder";
 
-    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
     private static final Set<String> IGNORED = Set.of("thumbs.db", "desktop.ini");
 
-    /** Creates the factory. */
-    public ImageFolderDatasetFactory() {}
+    private final Consumer<String> warnings;
+
+    /** Creates the factory; warnings go to the log (the runner prints them on standard error). */
+    public ImageFolderDatasetFactory() {
+        this(LoggerFactory.getLogger(ImageFolderDatasetFactory.class)::warn);
+    }
+
+    /**
+     * Creates the factory with its own warning sink (for tests).
+     *
+     * @param warnings receives each warning
+     */
+    ImageFolderDatasetFactory(Consumer<String> warnings) {
+        this.warnings = requireNonNull(warnings, "warnings is null");
+    }
 
     @Override
     public String name() {
@@ -92,7 +106,7 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
             return OptionalInt.empty();
         }
         try {
-            return OptionalInt.of(classFolders(classes).size());
+            return OptionalInt.of(classFolders(classes, new ArrayList<>()).size());
         } catch (IOException | RuntimeException e) {
             return OptionalInt.empty();
         }
@@ -123,6 +137,7 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
         List<String> classes;
         List<List<Path>> trainFiles;
         List<List<Path>> testFiles;
+        List<Path> skipped = new ArrayList<>();
         if (Files.isDirectory(trainDir) || Files.isDirectory(testDir)) {
             if (!Files.isDirectory(trainDir) || !Files.isDirectory(testDir)) {
                 Path absent = Files.isDirectory(trainDir) ? testDir : trainDir;
@@ -130,8 +145,8 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
                         + " but no " + absent.getFileName() + "/: add " + absent + " with the same class folders, or"
                         + " put the class folders directly into " + root + " to split them by test-fraction");
             }
-            classes = classFolders(trainDir);
-            List<String> testClasses = classFolders(testDir);
+            classes = classFolders(trainDir, skipped);
+            List<String> testClasses = classFolders(testDir, skipped);
             if (!classes.equals(testClasses)) {
                 Set<String> onlyTrain = new TreeSet<>(classes);
                 onlyTrain.removeAll(testClasses);
@@ -144,8 +159,8 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
             trainFiles = new ArrayList<>();
             testFiles = new ArrayList<>();
             for (String c : classes) {
-                trainFiles.add(images(trainDir.resolve(c)));
-                testFiles.add(images(testDir.resolve(c)));
+                trainFiles.add(images(trainDir.resolve(c), skipped));
+                testFiles.add(images(testDir.resolve(c), skipped));
             }
             identity.put("layout", "train/ and test/");
         } else {
@@ -153,12 +168,12 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
                 throw settings.invalid("test-fraction", testFraction + " leaves no test images; " + root
                         + " has no train/ and test/ folders, so its class folders are split: use a value in (0, 0.9]");
             }
-            classes = classFolders(root);
+            classes = classFolders(root, skipped);
             trainFiles = new ArrayList<>();
             testFiles = new ArrayList<>();
             long splitSeed = Seeds.derive(context.seed(), "image-folder-split");
             for (int c = 0; c < classes.size(); c++) {
-                List<Path> all = images(root.resolve(classes.get(c)));
+                List<Path> all = images(root.resolve(classes.get(c)), skipped);
                 Path[] shuffled = all.toArray(Path[]::new);
                 SplittableRandom random = new SplittableRandom(Seeds.derive(splitSeed, "class", c));
                 for (int i = shuffled.length - 1; i > 0; i--) {
@@ -177,6 +192,12 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
                 testFiles.add(test);
             }
             identity.put("layout", "class folders split by test-fraction " + testFraction + " (seed " + splitSeed + ")");
+        }
+        if (!skipped.isEmpty()) {
+            skipped.sort(null);
+            warnings.accept("image folder " + root + ": skipped " + ImageDecoder.skipped(skipped.size(), "",
+                    skipped.get(0).toString()) + "; move them out of the dataset to silence this");
+            identity.put("skipped_files", Integer.toString(skipped.size()));
         }
         MessageDigest digest = Sha256.newDigest();
         ImageSet train = read(root, trainFiles, size, channels, digest);
@@ -199,8 +220,8 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
         return new ImageDataset(NAME, classes, train, test, stats.mean(), std, identity);
     }
 
-    /** The class folders of a directory, sorted; hidden folders are ignored. */
-    private static List<String> classFolders(Path directory) throws IOException {
+    /** The class folders of a directory, sorted; hidden folders are ignored, other files skipped. */
+    private static List<String> classFolders(Path directory, List<Path> skipped) throws IOException {
         List<String> classes = new ArrayList<>();
         List<String> stray = new ArrayList<>();
         try (Stream<Path> entries = list(directory)) {
@@ -222,16 +243,15 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
                     + ": put the images of each class into a sub-folder named after the class ("
                     + directory.resolve("cat") + "/001.png, ...)");
         }
-        if (!stray.isEmpty()) {
-            throw new LplException(directory.resolve(stray.get(0)) + " is a file next to the class folders of "
-                    + directory + ": move it into a class folder or out of the dataset");
+        for (String name : stray) {
+            skipped.add(directory.resolve(name));
         }
         classes.sort(null);
         return classes;
     }
 
-    /** The images of a class folder, sorted by name. */
-    private static List<Path> images(Path classDir) throws IOException {
+    /** The images of a class folder, sorted by name; files of other types are added to skipped. */
+    private static List<Path> images(Path classDir, List<Path> skipped) throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> entries = list(classDir)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
@@ -244,18 +264,19 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
                     throw new LplException(p + " is a folder inside the class folder " + classDir + ": class folders"
                             + " must hold images only; move its images up or out of the dataset");
                 }
-                int dot = lower.lastIndexOf('.');
-                String extension = dot < 0 ? "" : lower.substring(dot + 1);
-                if (!EXTENSIONS.contains(extension)) {
-                    throw new LplException(p + " is not a PNG, JPEG, BMP or GIF image (by its name): convert it,"
-                            + " or move it out of the class folder");
+                if (ImageDecoder.hasImageExtension(p)) {
+                    files.add(p);
+                } else {
+                    skipped.add(p);
                 }
-                files.add(p);
             }
         }
         if (files.isEmpty()) {
-            throw new LplException("class folder " + classDir + " holds no images: add PNG or JPEG images of the"
-                    + " class, or remove the folder" + (classDir.getParent().getFileName().toString().equals("test")
+            throw new LplException("class folder " + classDir + " holds no images"
+                    + (skipped.stream().anyMatch(p -> classDir.equals(p.getParent()))
+                    ? " (only files of other types, such as " + skipped.stream().filter(p -> classDir.equals(p.getParent()))
+                    .findFirst().orElseThrow().getFileName() + ")" : "")
+                    + ": add PNG or JPEG images of the class, or remove the folder" + (classDir.getParent().getFileName().toString().equals("test")
                     || classDir.getParent().getFileName().toString().equals("train")
                     ? " (from both train/ and test/)" : ""));
         }
@@ -282,26 +303,9 @@ public final class ImageFolderDatasetFactory implements DatasetFactory {
             }
         }
         int n = files.size();
-        int imageBytes = channels * size * size;
-        byte[] pixels = new byte[Math.multiplyExact(n, imageBytes)];
-        String[] fileDigests = new String[n];
-        try {
-            IntStream.range(0, n).parallel().forEach(i -> {
-                Path file = files.get(i);
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(file);
-                } catch (AccessDeniedException e) {
-                    throw new LplException(file + " cannot be read: permission denied", e);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                fileDigests[i] = Sha256.hex(bytes);
-                ImageDecoder.decode(file, bytes, size, channels, pixels, i * imageBytes);
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        byte[] pixels = new byte[Math.multiplyExact(n, channels * size * size)];
+        String[] fileDigests = ImageDecoder.decodeAll(files, channels, size, size,
+                file -> "", "it disappeared while the dataset was read: run again", pixels);
         for (int i = 0; i < n; i++) {
             String relative = root.relativize(files.get(i)).toString().replace('\\', '/');
             digest.update((relative + "\t" + fileDigests[i] + "\n").getBytes(StandardCharsets.UTF_8));

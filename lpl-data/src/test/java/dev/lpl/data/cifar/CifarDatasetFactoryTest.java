@@ -10,6 +10,7 @@ import dev.lpl.api.data.DatasetContext;
 import dev.lpl.api.data.ImageDataset;
 import dev.lpl.data.DownloadableDataset;
 import dev.lpl.data.Sha256;
+import dev.lpl.data.archive.TarGz;
 import dev.lpl.data.TestSettings;
 import dev.lpl.data.download.DownloadProgress;
 import dev.lpl.data.download.Downloader;
@@ -161,6 +162,37 @@ class CifarDatasetFactoryTest {
                 .hasMessageContaining("download " + server.base() + "cifar-10-binary.tar.gz into it")
                 .hasMessageContaining("lpl data fetch cifar10")
                 .hasMessageContaining("  " + data.resolve("cifar-10-batches-bin") + ": no such directory");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void thePythonPickleVersionIsRefusedNamingTheBinaryOne() throws IOException {
+        Path data = Files.createDirectories(temp.resolve("data"));
+        Path pickled = Files.createDirectories(data.resolve("cifar-10-batches-py"));
+        Files.writeString(pickled.resolve("data_batch_1"), "pickle");
+        String needed = "is the Python (pickle) version of CIFAR-10 (torchvision's download), which lpl does not read:"
+                + " lpl needs the binary version, cifar-10-binary.tar.gz (folder cifar-10-batches-bin), from "
+                + server.base() + "cifar-10-binary.tar.gz";
+        for (Path dataPath : List.of(data, pickled)) {
+            assertThatThrownBy(() -> load10(dataPath))
+                    .isInstanceOf(LplException.class)
+                    .hasMessageStartingWith(pickled + " " + needed)
+                    .hasMessageEndingWith(": download it into " + data + " (no need to extract), or unset data.path"
+                            + " and run lpl data fetch cifar10");
+        }
+        TarGz.deleteRecursively(pickled);
+        Path archive = Files.writeString(data.resolve("cifar-10-python.tar.gz"), "a pickle archive");
+        for (Path dataPath : List.of(data, archive)) {
+            assertThatThrownBy(() -> load10(dataPath)).hasMessageStartingWith(archive + " " + needed);
+        }
+        Files.createDirectories(cache.resolve("cifar-100-python"));
+        Settings noDownload = settings("cifar100", "03b5dce01913d631647c71ecec9e9cb8", false);
+        assertThatThrownBy(() -> factory(CifarVariant.CIFAR100).load(noDownload, new DatasetContext(null, cache, 1)))
+                .hasMessage(cache.resolve("cifar-100-python") + " is the Python (pickle) version of CIFAR-100"
+                        + " (torchvision's download), which lpl does not read: lpl needs the binary version,"
+                        + " cifar-100-binary.tar.gz (folder cifar-100-binary), from " + server.base()
+                        + "cifar-100-binary.tar.gz (see https://www.cs.toronto.edu/~kriz/cifar.html): download it into "
+                        + cache.toAbsolutePath() + " (no need to extract), or run lpl data fetch cifar100");
         assertThat(server.requests()).isEmpty();
     }
 

@@ -14,7 +14,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +26,8 @@ class ImageFolderDatasetFactoryTest {
     @TempDir
     Path temp;
 
-    private final ImageFolderDatasetFactory factory = new ImageFolderDatasetFactory();
+    private final List<String> warnings = new ArrayList<>();
+    private final ImageFolderDatasetFactory factory = new ImageFolderDatasetFactory(warnings::add);
 
     private ImageDataset load(Path root, String settings, long seed) throws IOException {
         return factory.load(TestSettings.dataset("image-folder", settings), new DatasetContext(root, temp.resolve("cache"), seed));
@@ -202,10 +205,6 @@ class ImageFolderDatasetFactoryTest {
                 .hasMessageStartingWith(broken.toString())
                 .hasMessageContaining("remove it");
         Files.delete(broken);
-        Path notImage = Files.writeString(root.resolve("train/cat/notes.txt"), "hello");
-        assertThatThrownBy(() -> load(root, ""))
-                .hasMessageStartingWith(notImage + " is not a PNG, JPEG, BMP or GIF image");
-        Files.delete(notImage);
         Path garbage = Files.writeString(root.resolve("train/cat/garbage.jpg"), "not a jpeg at all");
         assertThatThrownBy(() -> load(root, ""))
                 .hasMessageStartingWith(garbage + " is not an image Java can read");
@@ -216,6 +215,32 @@ class ImageFolderDatasetFactoryTest {
                 .hasMessageStartingWith("image folder " + root + " has train/ but no test/");
         assertThatThrownBy(() -> load(root, "channels = 2"))
                 .hasMessageStartingWith("invalid configuration value data.image-folder.channels: 2 is not allowed");
+    }
+
+    @Test
+    void skipsFilesThatAreNotImagesWithOneWarning() throws IOException {
+        Path root = trainTest();
+        ImageDataset clean = load(root, "");
+        assertThat(warnings).isEmpty();
+        Files.writeString(root.resolve("train/cat/notes.txt"), "hello");
+        Files.writeString(root.resolve("test/dog/labels.csv"), "a,b");
+        Files.writeString(root.resolve("train/README"), "about the pets");
+
+        ImageDataset dataset = load(root, "");
+
+        assertThat(dataset.train().pixels()).isEqualTo(clean.train().pixels());
+        assertThat(dataset.test().labels()).isEqualTo(clean.test().labels());
+        assertThat(warnings).containsExactly("image folder " + root + ": skipped 3 files that are not images by name"
+                + " (not .png, .jpg, .jpeg, .bmp or .gif; first: " + root.resolve("test/dog/labels.csv") + "); move"
+                + " them out of the dataset to silence this");
+        assertThat(dataset.identity()).containsEntry("skipped_files", "3");
+
+        Path onlyText = Files.createDirectories(root.resolve("train/eel"));
+        Files.createDirectories(root.resolve("test/eel"));
+        Files.writeString(onlyText.resolve("eel.txt"), "no picture");
+        assertThatThrownBy(() -> load(root, ""))
+                .hasMessageStartingWith("class folder " + onlyText + " holds no images (only files of other types,"
+                        + " such as eel.txt)");
     }
 
     @Test

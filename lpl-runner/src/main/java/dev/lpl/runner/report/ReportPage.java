@@ -126,7 +126,10 @@ final class ReportPage {
         RunResults.Figures f = run.last();
         RunResults.Figures b = run.best();
         h.append("<h2>Results</h2>\n<table>\n<tr><th></th><th>final (epoch ").append(f.epoch())
-                .append(")</th><th>best balanced accuracy (epoch ").append(b.epoch()).append(")</th></tr>\n");
+                .append(")</th><th>").append(run.bestSelectedOnValidation()
+                        ? "best on validation balanced accuracy (epoch " + b.epoch() + ")"
+                        : "selected on test balanced accuracy (epoch " + b.epoch() + "; optimistic)")
+                .append("</th></tr>\n");
         figureRow(h, "test accuracy", f.testAccuracy(), b.testAccuracy(), true);
         figureRow(h, "top-1 error", f.top1Error(), b.top1Error(), true);
         figureRow(h, "balanced accuracy", f.balancedAccuracy(), b.balancedAccuracy(), true);

@@ -72,7 +72,8 @@ public final class RunDirectoryReader {
 
     /**
      * Expands a path to run directories: the path itself if it is a run directory, else its
-     * immediate subdirectories that are (sorted by name).
+     * immediate subdirectories that are (sorted by name; hidden ones, such as a sweep's {@code
+     * .replaced/} or a run still being created, are skipped).
      *
      * @param path a run directory or a directory of run directories
      * @return the run directories, never empty
@@ -87,7 +88,8 @@ public final class RunDirectoryReader {
         }
         List<Path> runs;
         try (Stream<Path> children = Files.list(path)) {
-            runs = children.filter(Files::isDirectory).filter(RunDirectoryReader::isRunDirectory).sorted().toList();
+            runs = children.filter(Files::isDirectory).filter(RunDirectoryReader::isVisible)
+                    .filter(RunDirectoryReader::isRunDirectory).sorted().toList();
         } catch (IOException e) {
             throw new LplException("cannot list " + path + ": " + e.getMessage(), e);
         }
@@ -110,13 +112,21 @@ public final class RunDirectoryReader {
             return List.of();
         }
         try (Stream<Path> children = Files.list(path)) {
-            return children.filter(Files::isDirectory)
+            return children.filter(Files::isDirectory).filter(RunDirectoryReader::isVisible)
                     .filter(d -> !isRunDirectory(d) && Files.isRegularFile(d.resolve(MANIFEST)))
                     .sorted()
                     .toList();
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Whether a subdirectory can hold a run to read: hidden ones are lpl's own leftovers and
+     * archives (a run being created, {@code .NAME.tmp-*}; runs a sweep replaced, {@code .replaced/}).
+     */
+    private static boolean isVisible(Path directory) {
+        return !directory.getFileName().toString().startsWith(".");
     }
 
     private static void requireRunDirectory(Path directory) {
@@ -134,7 +144,10 @@ public final class RunDirectoryReader {
         Path manifestFile = directory.resolve(MANIFEST);
         JsonNode manifest = Files.isRegularFile(manifestFile) ? readObject(manifestFile) : MissingNode.getInstance();
         RunResults.Figures last = figures(summary.path("final"));
-        RunResults.Figures best = summary.has("best") ? figures(summary.path("best")) : last;
+        // best: selected on validation (runs with a validation split), or on the test set (older runs'
+        // best, newer runs' test_selected); see RunResults#bestSelectedOnValidation
+        RunResults.Figures best = summary.has("best") ? figures(summary.path("best"))
+                : summary.has("test_selected") ? figures(summary.path("test_selected")) : last;
         String run = text(summary.path("run"), text(manifest.path("run"), directory.getFileName().toString()));
         return new RunResults(
                 directory,

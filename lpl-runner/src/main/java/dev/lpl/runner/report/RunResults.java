@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  * @param epochsCompleted epochs finished
  * @param epochs epochs planned
  * @param last the final (last finished) epoch's figures
- * @param best the figures of the epoch with the best balanced accuracy
+ * @param best the figures of the epoch with the best balanced accuracy: on the validation set when
+ *     the run has one ({@link #bestSelectedOnValidation()}), else on the test set (optimistic)
  * @param classes every class, in class order
  * @param confusion the final confusion matrix (row = true class), or null
  * @param calibration the final reliability bins, or null
@@ -149,6 +150,16 @@ public record RunResults(
         manifest = manifest == null ? MissingNode.getInstance() : manifest;
         classes = List.copyOf(classes);
         history = List.copyOf(history);
+    }
+
+    /**
+     * Returns whether {@link #best} was selected on a validation set ({@code data.validation});
+     * otherwise it was selected on the test set and is optimistic.
+     *
+     * @return the manifest records a validation set
+     */
+    public boolean bestSelectedOnValidation() {
+        return manifest.path("dataset").path("validation").isObject();
     }
 
     /**

@@ -91,7 +91,7 @@ class ReportWriterTest {
                 .contains("<tr><th>balanced accuracy</th><td class=\"n\">70.00%</td>")
                 .contains("<tr><th>ECE (15 bins)</th><td class=\"n\">5.12%</td>")
                 .contains("final (epoch 3)")
-                .contains("best balanced accuracy (epoch 2)")
+                .contains("selected on test balanced accuracy (epoch 2; optimistic)")
                 // per-class table, by decreasing training count, with the final-epoch loss variation
                 .contains("<td>tail</td><td class=\"n\">8</td><td>few</td><td class=\"n\">100</td><td class=\"n\">40.00%</td><td class=\"n\">+0.6000</td>")
                 .doesNotContain("class=\"note\"");

@@ -123,4 +123,16 @@ class RunDirectoryReaderTest {
                 .hasMessage("not a run directory nor a directory of runs: " + runs.resolve("not-a-run")
                         + " (no summary.json in it or in its subdirectories)");
     }
+
+    @Test
+    void hiddenDirectoriesAreNeverRead() throws Exception {
+        Path runs = tmp.resolve("hidden");
+        RunFixture.named("a").write(runs.resolve("a"));
+        RunFixture.named("old").write(runs.resolve(".replaced/a-20260101-000000")); // a sweep's replaced run
+        RunFixture.named("b").write(runs.resolve(".b.tmp-1234")); // a run directory being created
+        Files.delete(runs.resolve(".b.tmp-1234/summary.json"));
+        RunFixture.named("c").write(runs.resolve(".c"));
+        assertThat(RunDirectoryReader.findRuns(runs)).containsExactly(runs.resolve("a"));
+        assertThat(RunDirectoryReader.findUnfinishedRuns(runs)).isEmpty();
+    }
 }
