@@ -28,17 +28,17 @@ import dev.lpl.models.layers.WideBasicBlock;
  * D = 512.
  *
  * <p>Trainable parameters with a linear head (BN running statistics are buffers and not counted),
- * C = 10 / 100, as METHODS.md §4 lists them: WRN-28-10 36,479,194 / 36,536,884; WRN-16-8
+ * C = 10 / 100, as {@code docs/methods.md#models} lists them: WRN-28-10 36,479,194 / 36,536,884; WRN-16-8
  * 10,961,370 / 11,007,540. This exact variant — bias-free convolutions and shortcuts, no batch norm
  * on the shortcut, one batch norm per convolution input plus the final one — is the one that gives
  * these counts.
  *
  * <p>Option ({@code lpl.model.wrn-<d>-<k>}): {@code dropout}, the dropout probability between the
  * two convolutions of every block, in [0, 1); default 0.3 for both (the WRN paper's value for
- * CIFAR and the ISDA/LPL WRN-28-10 recipe, METHODS.md §5). All channel counts are multiples of 16,
- * so the oneDNN NaN-gradient issue noted at {@link SmallCnnFactory} does not arise. WRN-28-10's
- * forward pass takes 5.24 billion multiply-adds per 32×32 image (WRN-16-8: 1.55 billion; ResNet-32:
- * 0.069 billion): it is meant for a GPU.
+ * CIFAR and the ISDA/LPL WRN-28-10 recipe, {@code docs/methods.md#training-recipes}). All channel
+ * counts are multiples of 16, so the oneDNN NaN-gradient issue noted at {@link SmallCnnFactory}
+ * does not arise. WRN-28-10's forward pass takes 5.24 billion multiply-adds per 32×32 image
+ * (WRN-16-8: 1.55 billion; ResNet-32: 0.069 billion): it is meant for a GPU.
  */
 public final class WideResNetFactory implements ModelFactory {
 

@@ -3,10 +3,11 @@
  * the three extension points of LPL's Algorithm 2 (Li, Su, Wu and Zhang, "Learning to Perturb
  * Logits", AAAI 2022).
  *
- * <p>Notation (as in {@code METHODS.md}): a mini-batch has B samples and C classes; {@code u} is the
- * B×C logit matrix, {@code p = softmax(u)}, {@code y} the labels, {@code S_c} the batch samples of
- * class c and {@code N_c = |S_c|}; {@code n_c} is the training count of class c. Every method is a
- * class-level perturbation: the loss is {@code mean_i l(softmax(u_i + δ_{y_i}), y_i)} (Eq. 7).
+ * <p>Notation (as in {@code docs/methods.md#notation}): a mini-batch has B samples and C classes;
+ * {@code u} is the B×C logit matrix, {@code p = softmax(u)}, {@code y} the labels, {@code S_c} the
+ * batch samples of class c and {@code N_c = |S_c|}; {@code n_c} is the training count of class c.
+ * Every method is a class-level perturbation: the loss is {@code mean_i l(softmax(u_i + δ_{y_i}),
+ * y_i)} (Eq. 7).
  *
  * <p>One LPL step: compute the class scores {@code q̄_c} ({@link
  * dev.lpl.api.perturbation.ClassStatistics}); the {@link dev.lpl.api.perturbation.SplitStrategy}

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Stochastic gradient descent with exactly the semantics of {@code torch.optim.SGD} (dampening 0),
- * which the reference implementations of every method use (METHODS.md §5):
+ * which the reference implementations of every method use ({@code docs/methods.md#training-recipes}):
  *
  * <pre>
  *   d   = g + wd·w

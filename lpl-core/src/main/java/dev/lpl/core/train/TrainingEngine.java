@@ -17,10 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The training loop (our own, not DJL's {@code EasyTrain}; see ENGINEERING.md): per batch, the
- * scheduled learning rate and one {@link TrainingStep} (its own NDManager and NDScope: forward →
- * the method's objective → backward → update); per epoch, evaluation on the test set and, when the
- * run has one, on the validation set (the same metrics; only the validation set selects a model).
+ * The training loop (our own, not DJL's {@code EasyTrain}; see {@code
+ * docs/engineering.md#own-training-loop}): per batch, the scheduled learning rate and one {@link
+ * TrainingStep} (its own NDManager and NDScope: forward → the method's objective → backward →
+ * update); per epoch, evaluation on the test set and, when the run has one, on the validation set
+ * (the same metrics; only the validation set selects a model).
  *
  * <p>Everything random is a function of the run's seed and the position in training: the engine's
  * generator (dropout) is reseeded before every step from {@code (seed, epoch, batch)}, and the

@@ -11,7 +11,8 @@ class LongTailTest {
 
     @Test
     void exponentialProfileMatchesTheLdamBuilder() {
-        // METHODS.md §3: CIFAR-10-LT rho = 100 keeps 5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50 = 12,406.
+        // docs/methods.md#data: CIFAR-10-LT rho = 100 keeps 5000, 2997, 1796, 1077, 645, 387, 232,
+        // 139, 83, 50 = 12,406.
         long[] counts = new LongTail(LongTail.Profile.EXPONENTIAL, 100).targetCounts(10, 5000);
         assertThat(counts).containsExactly(5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50);
         assertThat(Arrays.stream(counts).sum()).isEqualTo(12_406);

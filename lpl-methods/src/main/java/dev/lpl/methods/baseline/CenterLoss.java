@@ -32,7 +32,7 @@ import java.util.Optional;
  * F}). The centers start at zero (the paper does not fix an initialisation; they move to the class
  * means within a few steps) and are saved in checkpoints as {@code centers}.
  *
- * <p>λ is not published for CIFAR; 3e-3 is this framework's default (METHODS.md §2b), α = 0.5.
+ * <p>λ is not published for CIFAR; 3e-3 is this framework's default (docs/methods.md#center-loss), α = 0.5.
  */
 public final class CenterLoss implements Perturbation {
 

@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * ISDA — Implicit Semantic Data Augmentation (Wang, Pan, Song, Zhang, Wu and Huang, "Implicit
  * Semantic Data Augmentation for Deep Networks", NeurIPS 2019; Eqs. 5–6 of the LPL slides;
- * METHODS.md §2). Training on infinitely many features translated along each class's covariance
+ * docs/methods.md#isda). Training on infinitely many features translated along each class's covariance
  * directions has the closed-form upper bound of a cross-entropy on the perturbed logits
  *
  * <pre>

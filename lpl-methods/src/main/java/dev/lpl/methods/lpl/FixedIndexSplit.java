@@ -18,7 +18,8 @@ import java.util.Locale;
  * ({@code +1}). The split depends on class counts only, so it is evaluated once per batch.
  *
  * <p>τ is either a fixed number of head classes in {@code [0, C]} or {@code auto} = {@code
- * round(0.4·C)} (CIFAR-10-LT: 4, CIFAR-100-LT: 40; METHODS.md §1). The split's threshold is τ.
+ * round(0.4·C)} (CIFAR-10-LT: 4, CIFAR-100-LT: 40; docs/methods.md#split-strategies). The split's
+ * threshold is τ.
  */
 public final class FixedIndexSplit implements SplitStrategy {
 

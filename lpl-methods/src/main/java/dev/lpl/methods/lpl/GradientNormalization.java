@@ -11,7 +11,7 @@ import java.util.Locale;
  * gradient {@code g_c} of Eqs. 11–12 before a step (option {@code method.lpl.optimizer.pgd.normalize}).
  */
 public enum GradientNormalization {
-    /** {@code ĝ_c = g_c / ‖g_c‖₂} (the default, METHODS.md §1). */
+    /** {@code ĝ_c = g_c / ‖g_c‖₂} (the default, docs/methods.md#inner-solver). */
     ROW,
     /** Row c of the C×C matrix G divided by the norm of column c of G (the authors' code). */
     COLUMN,

@@ -28,10 +28,11 @@ import java.util.Arrays;
  * SplitStrategy#dependsOnScores() depends on the scores} (Eq. 9). The result is {@code δ_c =
  * u^{K_c} − u^0}; absent classes get {@code δ_c = 0} and {@code K_c = 0}.
  *
- * <p>The loop runs on the host copy of the logits ({@link PgdHostLoop}; ENGINEERING.md: native-call
- * overhead, not arithmetic, decides the cost of this loop). {@link #solveDifferentiable} replays the
- * same steps as engine operations ({@link PgdReplay}) with the signs, masks and step counts the host
- * loop recorded, so the loss can differentiate through the loop ({@code detach = false}).
+ * <p>The loop runs on the host copy of the logits ({@link PgdHostLoop};
+ * docs/engineering.md#native-call-overhead: native-call overhead, not arithmetic, decides the cost
+ * of this loop). {@link #solveDifferentiable} replays the same steps as engine operations ({@link
+ * PgdReplay}) with the signs, masks and step counts the host loop recorded, so the loss can
+ * differentiate through the loop ({@code detach = false}).
  */
 public final class PgdOptimizer implements DifferentiableOptimizer {
 

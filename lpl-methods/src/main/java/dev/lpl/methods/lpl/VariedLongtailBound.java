@@ -10,7 +10,7 @@ import dev.lpl.api.perturbation.Split;
 
 /**
  * The varied bound for long-tailed data, LPL (Li et al., AAAI 2022) Eq. 14 with the slide typo
- * corrected (METHODS.md §1): head classes ({@code s_c = −1}) get {@code ε + Δε_head·n_c/n_1}, tail
+ * corrected (docs/methods.md#bounds): head classes ({@code s_c = −1}) get {@code ε + Δε_head·n_c/n_1}, tail
  * classes ({@code s_c = +1}) {@code ε + Δε_tail·n_C/n_c}, where {@code n_1} is the largest and
  * {@code n_C} the smallest training count. Both ratios are at most 1, so the most frequent head class
  * and the rarest tail class get the largest bounds.

@@ -14,7 +14,7 @@
  *       host copy of the B×C logits, with an engine replay for {@code detach = false}.
  * </ul>
  *
- * <p>Notation as in {@code METHODS.md} §1: a mini-batch has B samples and C classes, {@code u} the
+ * <p>Notation as in {@code docs/methods.md#notation}: a mini-batch has B samples and C classes, {@code u} the
  * logits, {@code S_c} the samples of class c, {@code N_c = |S_c|}, {@code n_c} the training count,
  * {@code q̄_c} the batch-mean probability of the true class.
  */

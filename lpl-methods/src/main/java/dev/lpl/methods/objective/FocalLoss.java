@@ -19,7 +19,8 @@ import java.util.Locale;
  * softmax(u_i)_j} (no cancellation when {@code p_i → 1}) and clamped at the smallest normal float
  * before the power, so neither the value nor the gradient becomes infinite or NaN for extreme
  * logits or for γ &lt; 1. Class weights are applied by the framework's weighted mean ({@code Σ
- * w_{y_i}·l_i / Σ w_{y_i}}, METHODS.md §2), not inside the cross-entropy as in the LDAM-DRW code.
+ * w_{y_i}·l_i / Σ w_{y_i}}, docs/methods.md#common-form), not inside the cross-entropy as in the
+ * LDAM-DRW code.
  */
 public final class FocalLoss implements LossFunction {
 

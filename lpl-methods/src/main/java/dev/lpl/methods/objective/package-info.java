@@ -1,5 +1,5 @@
 /**
- * Loss functions and class weightings of the peer methods (METHODS.md §2), selected by {@code
+ * Loss functions and class weightings of the peer methods (docs/methods.md#peer-methods), selected by {@code
  * method.loss.type} and {@code method.weighting.type}:
  *
  * <ul>

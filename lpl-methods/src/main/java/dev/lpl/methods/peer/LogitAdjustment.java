@@ -24,8 +24,9 @@ import java.util.Locale;
  *       1e-12)} ({@link #predictionLogits}).
  * </ul>
  *
- * <p>METHODS.md §2 calls τ λ. A call issues two engine operations (the C-vector and a broadcast
- * addition); the shift is a constant, so the gradient with respect to the logits is unchanged.
+ * <p>τ is the λ of LA + LPL ({@code docs/methods.md#logit-adjustment}). A call issues two engine
+ * operations (the C-vector and a broadcast addition); the shift is a constant, so the gradient with
+ * respect to the logits is unchanged.
  */
 public final class LogitAdjustment implements Perturbation {
 

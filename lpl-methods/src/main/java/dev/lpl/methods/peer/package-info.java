@@ -1,6 +1,6 @@
 /**
  * The peer methods of the LPL paper's long-tail tables, each a class-level logit perturbation
- * (METHODS.md §2):
+ * (docs/methods.md#peer-methods):
  *
  * <ul>
  *   <li>{@link dev.lpl.methods.peer.LogitAdjustment} ({@code la}; Menon et al., ICLR 2021, Eqs. 9–10):

@@ -24,7 +24,7 @@ import java.util.Random;
 /** Test helpers: the module's reference.conf, a {@link Components} over the plugin, random batches. */
 final class Fixtures {
 
-    /** The CIFAR-10-LT ρ = 100 training counts (METHODS.md §3). */
+    /** The CIFAR-10-LT ρ = 100 training counts (docs/methods.md#data). */
     static final long[] CIFAR10_LT = {5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50};
 
     private static final MethodsPlugin PLUGIN = new MethodsPlugin();

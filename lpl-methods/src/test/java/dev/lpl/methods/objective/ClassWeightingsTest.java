@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Class-balanced weights (Cui et al., CVPR 2019) and DRW (Cao et al., NeurIPS 2019). */
 class ClassWeightingsTest {
 
-    /** The CIFAR-10-LT ρ = 100 training counts (METHODS.md §3). */
+    /** The CIFAR-10-LT ρ = 100 training counts (docs/methods.md#data). */
     static final long[] CIFAR10_LT = {5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50};
 
     private static ClassWeighting classBalanced(double beta) {

@@ -25,4 +25,12 @@ class SweepSpecTest {
         Files.writeString(file, "sweep { grid { \"run.seed\" = [1, 2] }, group-by = dataset }\n");
         assertThat(SweepSpec.read(file).groupBy()).isEqualTo("dataset");
     }
+
+    @Test
+    void theBundledSweepFilesRead() throws Exception {
+        SweepSpec spec = SweepSpec.read(Path.of("..", "examples", "sweeps", "fashion-mnist-lt-ce-vs-lpl.conf"));
+        assertThat(spec.grid()).containsOnlyKeys("method.type", "run.seed");
+        assertThat(spec.base()).isRegularFile();
+        assertThat(spec.groupBy()).isEqualTo("method");
+    }
 }
