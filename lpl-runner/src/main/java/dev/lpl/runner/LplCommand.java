@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "Train image classifiers with logit perturbation (LPL, LA, LDAM, ISDA, ...).",
         subcommands = {TrainCommand.class, ListCommand.class, LossCommand.class, BenchCommand.class,
             ReportCommand.class, CompareCommand.class, ModelsCommand.class, PresetsCommand.class, EvalCommand.class,
-            PredictCommand.class, SweepCommand.class,
+            ExportCommand.class, PredictCommand.class, SweepCommand.class,
             DataCommand.class, CommandLine.HelpCommand.class})
 public final class LplCommand {
 

@@ -42,7 +42,11 @@ import java.util.regex.Pattern;
  *       blocks that themselves have a {@code type}, such as {@code method.loss}, and the common
  *       blocks {@code data.long-tail}, {@code data.augment}, {@code data.validation} stay);</li>
  *   <li>settings that are inert: {@code data.long-tail.ratio} when the profile is {@code none},
- *       and {@code training.finetune.learning-rate} when there is no fine-tuning phase.</li>
+ *       and {@code training.finetune.learning-rate} when there is no fine-tuning phase;</li>
+ *   <li>keys at defaults that runs of an lpl without the key had implicitly: {@code
+ *       model.init-from} when {@code null} (a file it names is a result key), {@code
+ *       model.init-from-parts} when {@code all} or without a file, {@code training.freeze} when
+ *       {@code none}, {@code data.sampling} when {@code instance}.</li>
  * </ul>
  * {@code run.seed} is kept: a sweep cell's seed is part of its experiment; {@code lpl compare}
  * removes it itself, since it pools runs over seeds.
@@ -99,6 +103,19 @@ public final class ResultKeys {
         flatten("", config, flat);
         if ("none".equals(flat.get("data.long-tail.profile"))) {
             flat.remove("data.long-tail.ratio");
+        }
+        // Defaults that runs of an lpl without these keys had implicitly: the same experiment.
+        if ("null".equals(flat.get("model.init-from"))) {
+            flat.remove("model.init-from");
+        }
+        if (!flat.containsKey("model.init-from") || "all".equals(flat.get("model.init-from-parts"))) {
+            flat.remove("model.init-from-parts");
+        }
+        if ("none".equals(flat.get("training.freeze"))) {
+            flat.remove("training.freeze");
+        }
+        if ("instance".equals(flat.get("data.sampling"))) {
+            flat.remove("data.sampling");
         }
         if ("null".equals(flat.getOrDefault("training.finetune.start", "null"))) {
             flat.remove("training.finetune.learning-rate");

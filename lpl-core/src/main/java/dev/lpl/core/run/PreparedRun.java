@@ -13,6 +13,7 @@ import dev.lpl.api.training.RunInfo;
 import dev.lpl.api.training.RunListener;
 import dev.lpl.api.training.WeightOptimizer;
 import dev.lpl.core.config.RunConfig;
+import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.train.Calibration;
 import dev.lpl.core.train.MethodObjective;
 import dev.lpl.core.train.ShotGroup;
@@ -152,6 +153,7 @@ public final class PreparedRun implements AutoCloseable {
     private Position start;
     private boolean resumed;
     private Path stopCheckpoint;
+    private ModelWeights.Loaded initialWeights;
 
     PreparedRun(
             RunConfig config,
@@ -203,6 +205,16 @@ public final class PreparedRun implements AutoCloseable {
      */
     public Position start() {
         return start;
+    }
+
+    /**
+     * Records that the network's weights were loaded from a file ({@code model.init-from}); the
+     * manifest names the file and its SHA-256.
+     *
+     * @param loaded what was loaded
+     */
+    void initializedFrom(ModelWeights.Loaded loaded) {
+        initialWeights = requireNonNull(loaded, "loaded is null");
     }
 
     /**
@@ -587,7 +599,13 @@ public final class PreparedRun implements AutoCloseable {
         data.put("image_shape", List.of(dataset.train().channels(), dataset.train().height(), dataset.train().width()));
         m.put("dataset", data);
         m.put("method", description.method());
-        m.put("model", Map.of("name", description.model(), "trainable_parameters", description.parameters()));
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", description.model());
+        model.put("trainable_parameters", description.parameters());
+        if (initialWeights != null) {
+            model.put("init_from", initialWeights.provenance());
+        }
+        m.put("model", model);
         m.put("config_sources", config.sources());
         m.put("config", config.config().root().unwrapped());
         // what a sweep compares before reusing this run (dev.lpl.core.config.ResultKeys)

@@ -38,6 +38,7 @@ import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.data.TrainSubset;
 import dev.lpl.core.data.ValidationSplit;
+import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
 import dev.lpl.core.plugin.RegistryComponents;
@@ -67,6 +68,9 @@ import java.util.Optional;
  * read; then the data is loaded and long-tail sampled, and the network is built and initialised.
  */
 public final class RunFactory {
+
+    /** The key (below {@code model}) of the file the network's weights start from. */
+    public static final String INIT_FROM = "init-from";
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
@@ -398,6 +402,56 @@ public final class RunFactory {
      */
     public void validate(RunConfig config) {
         plan(config).objective().close();
+        initFromFile(config.settings());
+    }
+
+    /**
+     * Returns the weights file {@code model.init-from} names, checked to exist (a checkpoint
+     * directory resolves to its {@code model.npz}); a leading {@code ~} is the user's home.
+     *
+     * @param root the whole configuration
+     * @return the file, or null when the key is null (Kaiming-normal initialisation)
+     * @throws LplException when the file does not exist or is a run directory
+     */
+    public static Path initFromFile(Settings root) {
+        Settings model = root.getSettings("model");
+        initFromParts(root);
+        freezesFeatures(root);
+        classBalanced(root);
+        return model.has(INIT_FROM) ? ModelWeights.resolve(model.getPath(INIT_FROM), "model." + INIT_FROM) : null;
+    }
+
+    /**
+     * Returns which tensors {@code model.init-from} provides ({@code model.init-from-parts}).
+     *
+     * @param root the whole configuration
+     * @return all, or the feature extractor's only (the classifier starts afresh)
+     */
+    public static ModelWeights.Parts initFromParts(Settings root) {
+        return ModelWeights.Parts.valueOf(root.getSettings("model").getChoice("init-from-parts",
+                List.of("all", "features")).toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Returns whether every training epoch is drawn class-balanced ({@code data.sampling}).
+     *
+     * @param root the whole configuration
+     * @return true for {@code class-balanced}
+     */
+    public static boolean classBalanced(Settings root) {
+        return root.getSettings("data").getChoice("sampling", List.of("instance", "class-balanced"))
+                .equals("class-balanced");
+    }
+
+    /**
+     * Returns whether {@code training.freeze = features}: the feature extractor is neither updated
+     * nor are its batch-norm statistics (it runs in evaluation mode); only the classifier trains.
+     *
+     * @param root the whole configuration
+     * @return true to train the classifier only
+     */
+    public static boolean freezesFeatures(Settings root) {
+        return root.getSettings("training").getChoice("freeze", List.of("none", "features")).equals("features");
     }
 
     private PreparedRun build(RunConfig config, Path out, Path resumeFrom) {
@@ -432,8 +486,10 @@ public final class RunFactory {
                 ? root.getString("run.name")
                 : datasetName + "-" + methodName + "-" + LocalDateTime.now().format(STAMP);
         Path directory = out != null ? out : root.getPath("run.output-root").resolve(name);
+        Path initFrom = null;
         if (resumeFrom == null) {
             RunDirectory.requireAvailable(directory);
+            initFrom = initFromFile(root); // a resumed run continues from its checkpoint instead
         } else {
             name = recordedName(directory);
         }
@@ -477,12 +533,28 @@ public final class RunFactory {
         manager.setName("lpl-model");
         ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses,
                 manager);
+        if (freezesFeatures(root)) {
+            block.features().freezeParameters(true); // TrainingStep then also runs them in evaluation mode
+        }
+        ModelWeights.Loaded initialWeights = null;
+        if (initFrom != null) {
+            try {
+                initialWeights = ModelWeights.load(initFrom, block, "model " + modelName + ", "
+                        + plan.head().configName() + " head, " + numClasses + " classes", "model." + INIT_FROM, manager,
+                        initFromParts(root));
+            } catch (RuntimeException e) {
+                manager.close();
+                objective.close();
+                throw e;
+            }
+        }
 
         // 5. The loop and the run directory.
         RunMetrics metrics = new RunMetrics(name, methodName, dataset.classNames());
         Augmentation augmentation = new Augmentation(padding, paddingMode, flip, dataset.mean(), dataset.std());
         BatchLoader trainLoader = new BatchLoader(train, augmentation, batchSize, true, Seeds.derive(seed, "loader"),
-                prefetch, plan.fineTune() == null ? Integer.MAX_VALUE : plan.fineTune().startEpoch());
+                prefetch, classBalanced(root) ? 0
+                        : plan.fineTune() == null ? Integer.MAX_VALUE : plan.fineTune().startEpoch());
         BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
@@ -518,6 +590,9 @@ public final class RunFactory {
         }
         resources.addAll(List.of(objective, manager));
         PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners, resources);
+        if (initialWeights != null) {
+            run.initializedFrom(initialWeights);
+        }
         return run;
     }
 

@@ -43,6 +43,7 @@ public final class TrainingStep {
     private final Shape imageShape;
     private final int epochs;
     private final List<Parameter> trainable;
+    private final boolean featuresFrozen;
     private final Parameter classifierWeight;
     /** The reused direct buffer the batch is uploaded through (see InputBuffer). */
     private final InputBuffer input = new InputBuffer();
@@ -105,6 +106,9 @@ public final class TrainingStep {
         this.imageShape = requireNonNull(imageShape, "imageShape is null");
         this.epochs = epochs;
         this.trainable = block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
+        // training.freeze = features: frozen parameters, and batch-norm statistics kept as loaded
+        this.featuresFrozen = !block.features().getParameters().isEmpty()
+                && block.features().getParameters().values().stream().noneMatch(Parameter::requiresGradient);
         this.classifierWeight = block.linearClassifierWeight().orElse(null);
     }
 
@@ -144,7 +148,7 @@ public final class TrainingStep {
             }
             long lookAheadNanos = System.nanoTime() - lookAheadStart;
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
-                NDList features = block.features().forward(parameterStore, new NDList(x), true);
+                NDList features = block.features().forward(parameterStore, new NDList(x), !featuresFrozen);
                 logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
                 TrainingView view = new TrainingView(classCounts, epoch, epochs, m,
                         features.singletonOrThrow(), classifierWeight == null ? null : classifierWeight.getArray(),

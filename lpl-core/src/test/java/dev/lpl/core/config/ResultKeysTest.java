@@ -57,6 +57,19 @@ class ResultKeysTest {
     }
 
     @Test
+    void initFromIsAResultKeyOnlyWhenItNamesAFile() {
+        assertThat(keys("model { type = small-cnn, init-from = null }").values()).doesNotContainKey("model.init-from")
+                .isEqualTo(keys("model { type = small-cnn }").values());
+        assertThat(keys("model { type = small-cnn, init-from = \"w.safetensors\" }").values())
+                .containsEntry("model.init-from", "w.safetensors");
+        assertThat(keys("model { type = small-cnn, init-from = null, init-from-parts = features },"
+                + " training.freeze = none").values()).isEqualTo(keys("model { type = small-cnn }").values());
+        assertThat(keys("model { type = small-cnn, init-from = w, init-from-parts = features },"
+                + " training.freeze = features").values())
+                .containsEntry("model.init-from-parts", "features").containsEntry("training.freeze", "features");
+    }
+
+    @Test
     void inertSettingsAppearOnlyWhenTheyAct() {
         assertThat(keys("data.long-tail.profile = exponential, training.finetune.start = 0.9").values())
                 .containsEntry("data.long-tail.ratio", "100")
