@@ -173,7 +173,8 @@ class ValidationRunTest {
         Files.writeString(conf, Files.readString(conf).replace("seed=42", "seed=43").replace("seed = 42", "seed = 43"));
         assertThatThrownBy(() -> LPL.runFactory().resume(LPL.configLoader(), dir).close())
                 .isInstanceOf(LplException.class)
-                .hasMessageStartingWith("the validation set differs from when run run started (indices sha256 was ");
+                .hasMessageStartingWith("the validation set differs from when run tiny-identity-") // the name it was started under
+                .hasMessageContaining(" started (indices sha256 was ");
     }
 
     @Test
