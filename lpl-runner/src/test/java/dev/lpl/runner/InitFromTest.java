@@ -141,6 +141,81 @@ class InitFromTest {
         }
     }
 
+    /**
+     * Learnable weight scaling, LWS (Kang et al., ICLR 2020, §4): from the whole source network,
+     * only the per-class scale trains; features, classifier and batch-norm statistics stay
+     * bit-identical, and the scale starts at 1, so the first logits are the source network's.
+     */
+    @Test
+    void learnableWeightScalingTrainsOnlyAPerClassScaleThatStartsAtOne(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("lws");
+        CommandLineTest.Result r = CommandLineTest.lpl(train(run, "small-cnn", "linear", "model.small-cnn.width=16",
+                "model.init-from=" + export, "model.class-scale=true", "training.freeze=all-but-scale",
+                "data.sampling=class-balanced"));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode model = Json.mapper().readTree(run.resolve("manifest.json").toFile()).path("model");
+        assertThat(model.path("trainable_parameters").asInt()).isEqualTo(10); // C: the scale only
+        assertThat(model.path("init_from").path("tensors").asInt()).isEqualTo(22); // all of the file's tensors
+
+        float[] images = new float[(int) BATCH.size()];
+        Random random = new Random(5);
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) random.nextGaussian();
+        }
+        float[] sourceLogits;
+        try (RunNetwork network = RunNetwork.open(LPL, RunCheckpoint.resolve(source, null))) {
+            sourceLogits = network.logits(images, 3);
+        }
+        Engines.configure(0);
+        try (NDManager manager = Engines.start().newBaseManager()) {
+            Map<String, NDArray> before = npz(source.resolve("checkpoints/epoch-0001/model.npz"), manager);
+            Map<String, NDArray> after = npz(run.resolve("checkpoints/epoch-0001/model.npz"), manager);
+            assertThat(after.keySet()).containsAll(before.keySet()).contains(ClassifierBlock.CLASS_SCALE)
+                    .hasSize(before.size() + 1);
+            before.forEach((name, array) -> assertThat(after.get(name).toFloatArray()).as(name)
+                    .containsExactly(array.toFloatArray())); // weights, bias and batch-norm statistics alike
+            float[] scale = after.get(ClassifierBlock.CLASS_SCALE).toFloatArray();
+            assertThat(scale).hasSize(10).isNotEqualTo(ones(10));
+            // the optimizer's state of the scale is checkpointed as any parameter's, for a resume
+            assertThat(npz(run.resolve("checkpoints/epoch-0001/optimizer.npz"), manager))
+                    .containsOnlyKeys(ClassifierBlock.CLASS_SCALE);
+
+            // epoch 0: the scaled network loaded from the source file gives the source's logits exactly
+            var root = LPL.configLoader().load(run.resolve("resolved.conf"), List.of()).settings();
+            ClassifierBlock fresh = LPL.runFactory().model(root, 1, 28, 28, 10, manager);
+            assertThat(fresh.classScale()).isPresent();
+            assertThat(fresh.classScale().orElseThrow().getArray().toFloatArray()).containsExactly(ones(10));
+            ModelWeights.load(export, fresh, "small-cnn", "model.init-from", manager);
+            assertThat(RunNetwork.logits(fresh, manager, images, BATCH)).containsExactly(sourceLogits);
+
+            // the trained run's checkpoint: the source's logits, class c scaled by f_c
+            float[] lwsLogits;
+            try (RunNetwork network = RunNetwork.open(LPL, RunCheckpoint.resolve(run, null))) {
+                lwsLogits = network.logits(images, 3);
+            }
+            for (int i = 0; i < lwsLogits.length; i++) {
+                assertThat(lwsLogits[i]).as("logit " + i).isCloseTo(sourceLogits[i] * scale[i % 10],
+                        org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(sourceLogits[i]))));
+            }
+        }
+    }
+
+    @Test
+    void aClassScaleWithoutAllButScaleAndTheReverseAreRefusedInOneLine(@TempDir Path dir) {
+        Path run = dir.resolve("refused");
+        refused(train(run, "small-cnn", "linear", "model.class-scale=true", "training.freeze=features"),
+                "error: model.class-scale = true needs training.freeze = all-but-scale (learnable weight scaling,"
+                        + " LWS: the network is fixed and only the scale trains), not features", run);
+        refused(train(run, "small-cnn", "linear", "training.freeze=all-but-scale"),
+                "error: training.freeze = all-but-scale needs model.class-scale = true", run);
+    }
+
+    private static float[] ones(int n) {
+        float[] out = new float[n];
+        Arrays.fill(out, 1f);
+        return out;
+    }
+
     @Test
     void filesThatDoNotFitAreRefusedInOneLineBeforeAnyRunDirectory(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("refused");

@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  *   <li>keys at defaults that runs of an lpl without the key had implicitly: {@code
  *       model.init-from} when {@code null} (a file it names is a result key), {@code
  *       model.init-from-parts} when {@code all} or without a file, {@code training.freeze} when
- *       {@code none}, {@code data.sampling} when {@code instance}.</li>
+ *       {@code none}, {@code model.class-scale} when {@code false}, {@code data.sampling} when {@code
+ *       instance}.</li>
  * </ul>
  * {@code run.seed} is kept: a sweep cell's seed is part of its experiment; {@code lpl compare}
  * removes it itself, since it pools runs over seeds.
@@ -113,6 +114,9 @@ public final class ResultKeys {
         }
         if ("none".equals(flat.get("training.freeze"))) {
             flat.remove("training.freeze");
+        }
+        if ("false".equals(flat.get("model.class-scale"))) {
+            flat.remove("model.class-scale");
         }
         if ("instance".equals(flat.get("data.sampling"))) {
             flat.remove("data.sampling");

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.lpl.api.LplException;
+import dev.lpl.api.model.ClassifierBlock;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,6 +193,10 @@ public final class ModelWeights {
             if (parts == Parts.FEATURES) {
                 String prefix = naming == Naming.DJL ? block.getChildren().get(0).getKey() + "_" : "features.";
                 saved.keySet().removeIf(name -> !name.startsWith(prefix));
+            }
+            if (!saved.containsKey(ClassifierBlock.CLASS_SCALE)) {
+                // a network with the per-class scale of LWS loads one without: the scale stays 1
+                expected.remove(ClassifierBlock.CLASS_SCALE);
             }
             List<String> problems = new ArrayList<>();
             expected.forEach((name, parameter) -> {

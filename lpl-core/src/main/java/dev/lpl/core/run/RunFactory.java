@@ -168,6 +168,9 @@ public final class RunFactory {
         ModelFactory factory = registry.get(PluginKind.MODEL, name, "model.type");
         ClassifierBlock block = factory.create(root.getSettings("model").getSettings(StrictKeys.quoteIfNeeded(name)),
                 new ModelSpec(channels, height, width, numClasses, head));
+        if (classScale(root)) {
+            block = block.withClassScale(numClasses);
+        }
         block.setInitializer(new KaimingNormalInitializer(), Parameter.Type.WEIGHT);
         block.initialize(manager, DataType.FLOAT32, new Shape(1, channels, height, width));
         return block;
@@ -417,6 +420,7 @@ public final class RunFactory {
         Settings model = root.getSettings("model");
         initFromParts(root);
         freezesFeatures(root);
+        classScale(root);
         classBalanced(root);
         return model.has(INIT_FROM) ? ModelWeights.resolve(model.getPath(INIT_FROM), "model." + INIT_FROM) : null;
     }
@@ -451,7 +455,47 @@ public final class RunFactory {
      * @return true to train the classifier only
      */
     public static boolean freezesFeatures(Settings root) {
-        return root.getSettings("training").getChoice("freeze", List.of("none", "features")).equals("features");
+        return !freeze(root).equals("none");
+    }
+
+    /**
+     * Returns whether {@code training.freeze = all-but-scale}: the feature extractor and the
+     * classifier are both frozen (the features in evaluation mode) and only the per-class scale of
+     * {@code model.class-scale} trains (learnable weight scaling, LWS).
+     *
+     * @param root the whole configuration
+     * @return true to train the per-class scale only
+     */
+    public static boolean freezesClassifier(Settings root) {
+        return freeze(root).equals("all-but-scale");
+    }
+
+    /**
+     * Returns whether the network has a learnable per-class scale on its logits ({@code
+     * model.class-scale}, {@link ClassifierBlock#withClassScale}): learnable weight scaling, LWS, of
+     * Kang et al., "Decoupling Representation and Classifier for Long-Tailed Recognition", ICLR
+     * 2020, §4. It goes with {@code training.freeze = all-but-scale} and nothing else: trained with
+     * the rest of the network, the scale only reparameterises the classifier.
+     *
+     * @param root the whole configuration
+     * @return true for a scaled network
+     * @throws LplException when {@code model.class-scale} and {@code training.freeze = all-but-scale}
+     *     do not come together
+     */
+    public static boolean classScale(Settings root) {
+        boolean scale = root.getSettings("model").getBoolean("class-scale");
+        boolean onlyScale = freezesClassifier(root);
+        if (scale != onlyScale) {
+            throw new LplException(scale
+                    ? "model.class-scale = true needs training.freeze = all-but-scale (learnable weight scaling, LWS:"
+                            + " the network is fixed and only the scale trains), not " + freeze(root)
+                    : "training.freeze = all-but-scale needs model.class-scale = true (the per-class scale it trains)");
+        }
+        return scale;
+    }
+
+    private static String freeze(Settings root) {
+        return root.getSettings("training").getChoice("freeze", List.of("none", "features", "all-but-scale"));
     }
 
     private PreparedRun build(RunConfig config, Path out, Path resumeFrom) {
@@ -535,6 +579,9 @@ public final class RunFactory {
                 manager);
         if (freezesFeatures(root)) {
             block.features().freezeParameters(true); // TrainingStep then also runs them in evaluation mode
+        }
+        if (freezesClassifier(root)) {
+            block.classifier().freezeParameters(true); // LWS: only the per-class scale trains
         }
         ModelWeights.Loaded initialWeights = null;
         if (initFrom != null) {

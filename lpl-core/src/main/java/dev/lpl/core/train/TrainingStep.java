@@ -149,7 +149,7 @@ public final class TrainingStep {
             long lookAheadNanos = System.nanoTime() - lookAheadStart;
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDList features = block.features().forward(parameterStore, new NDList(x), !featuresFrozen);
-                logits = block.classifier().forward(parameterStore, features, true).singletonOrThrow();
+                logits = block.logits(parameterStore, features, true).singletonOrThrow();
                 TrainingView view = new TrainingView(classCounts, epoch, epochs, m,
                         features.singletonOrThrow(), classifierWeight == null ? null : classifierWeight.getArray(),
                         iteration, stepSeed);
@@ -254,7 +254,7 @@ public final class TrainingStep {
         try (GradientCollector collector = m.getEngine().newGradientCollector()) {
             ParameterStore store = new SubstitutedParameters(m, with(ahead, buffers));
             NDList features = block.features().forward(store, new NDList(metaX), true);
-            NDArray metaLogits = block.classifier().forward(store, features, true).singletonOrThrow();
+            NDArray metaLogits = block.logits(store, features, true).singletonOrThrow();
             collector.backward(MethodObjective.crossEntropy(metaLogits, metaY));
         }
         Map<String, NDArray> direction = new HashMap<>();
@@ -298,7 +298,7 @@ public final class TrainingStep {
         Engine.getInstance().setRandomSeed(dropoutSeed);
         ParameterStore store = new SubstitutedParameters(m, values);
         NDList features = block.features().forward(store, new NDList(x), true);
-        NDArray logits = block.classifier().forward(store, features, true).singletonOrThrow();
+        NDArray logits = block.logits(store, features, true).singletonOrThrow();
         return objective.compute(logits, y, view).perSampleLoss();
     }
 

@@ -67,6 +67,12 @@ class ResultKeysTest {
         assertThat(keys("model { type = small-cnn, init-from = w, init-from-parts = features },"
                 + " training.freeze = features").values())
                 .containsEntry("model.init-from-parts", "features").containsEntry("training.freeze", "features");
+        assertThat(keys("model { type = small-cnn, class-scale = false }").values())
+                .isEqualTo(keys("model { type = small-cnn }").values());
+        assertThat(keys("model { type = small-cnn, init-from = w, class-scale = true },"
+                + " training.freeze = all-but-scale").values())
+                .containsEntry("model.class-scale", "true").containsEntry("training.freeze", "all-but-scale")
+                .doesNotContainKey("model.init-from-parts");
     }
 
     @Test
