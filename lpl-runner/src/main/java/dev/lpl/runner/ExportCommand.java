@@ -1,6 +1,7 @@
 package dev.lpl.runner;
 
 import dev.lpl.api.LplException;
+import dev.lpl.api.model.ClassifierBlock;
 import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.interop.Safetensors;
 import dev.lpl.core.run.Checkpoints;
@@ -82,6 +83,13 @@ final class ExportCommand implements Callable<Integer> {
             }
             if (Files.exists(file) && !force) {
                 throw new LplException(file + " exists; pass --force to replace it, or another --out");
+            }
+            if (network.block().classScale().isPresent()) {
+                // the reference modules (interop/lpl_models.py) have no per-class logit scale to load it into
+                throw new LplException("run " + network.runName() + " learns a per-class logit scale (LWS:"
+                        + " model.class-scale = true), which the reference PyTorch modules do not model, so lpl export"
+                        + " does not write it; export the run its model.init-from names, and multiply its logits by"
+                        + " the " + ClassifierBlock.CLASS_SCALE + " array of this run's checkpoint (model.npz)");
             }
             List<Safetensors.Tensor> tensors = ModelWeights.torchTensors(network.block());
             Map<String, String> metadata = new LinkedHashMap<>();

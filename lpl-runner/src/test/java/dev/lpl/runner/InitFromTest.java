@@ -198,6 +198,15 @@ class InitFromTest {
                         org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(sourceLogits[i]))));
             }
         }
+        // the PyTorch reference modules have no per-class scale: export says so rather than write a file they reject
+        Path file = dir.resolve("lws.safetensors");
+        CommandLineTest.Result refusal = CommandLineTest.lpl("export", run.toString(), "--out", file.toString());
+        assertThat(refusal.code()).as(refusal.err()).isEqualTo(2);
+        assertThat(refusal.err().lines().findFirst().orElseThrow()).startsWith("error: run ").contains(
+                " learns a per-class logit scale (LWS: model.class-scale = true), which the reference PyTorch modules"
+                        + " do not model, so lpl export does not write it; export the run its model.init-from names");
+        assertThat(refusal.err()).doesNotContain("\tat ");
+        assertThat(file).doesNotExist();
     }
 
     @Test
