@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  *       model.init-from} when {@code null} (a file it names is a result key), {@code
  *       model.init-from-parts} when {@code all} or without a file, {@code training.freeze} when
  *       {@code none}, {@code model.class-scale} when {@code false}, {@code data.sampling} when {@code
- *       instance}.</li>
+ *       instance}, {@code data.validation.*} when it asks for no validation set.</li>
  * </ul>
  * {@code run.seed} is kept: a sweep cell's seed is part of its experiment; {@code lpl compare}
  * removes it itself, since it pools runs over seeds.
@@ -120,6 +120,11 @@ public final class ResultKeys {
         }
         if ("instance".equals(flat.get("data.sampling"))) {
             flat.remove("data.sampling");
+        }
+        if ("0".equals(flat.getOrDefault("data.validation.per-class", "0"))
+                && "null".equals(flat.getOrDefault("data.validation.fraction", "null"))
+                && "null".equals(flat.getOrDefault("data.validation.indices-file", "null"))) {
+            flat.keySet().removeIf(key -> key.startsWith("data.validation."));
         }
         if ("null".equals(flat.getOrDefault("training.finetune.start", "null"))) {
             flat.remove("training.finetune.learning-rate");

@@ -100,4 +100,15 @@ class ResultKeysTest {
         assertThat(keys("").without(Set.of("run.seed")).values()).doesNotContainKey("run.seed");
         assertThat(List.of(keys("").fingerprint())).doesNotContain(keys("run.seed = 2").fingerprint());
     }
+
+    @Test
+    void noValidationSetIsTheExperimentOfRunsWrittenBeforeTheSplitExisted() {
+        ResultKeys before = keys(""); // no data.validation block at all
+        ResultKeys none = keys("data.validation { per-class = 0, fraction = null, indices-file = null }");
+        assertThat(none).isEqualTo(before);
+        assertThat(keys("data.validation { per-class = 50, fraction = null, indices-file = null }").values())
+                .containsEntry("data.validation.per-class", "50");
+        assertThat(keys("data.validation { per-class = 0, fraction = 0.1, indices-file = null }").values())
+                .containsEntry("data.validation.fraction", "0.1");
+    }
 }
