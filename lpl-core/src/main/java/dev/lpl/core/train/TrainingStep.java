@@ -168,15 +168,16 @@ public final class TrainingStep {
                 objectiveNanos = System.nanoTime() - start + lookAheadNanos;
                 collector.backward(loss);
             }
+            // outside the gradient collector: no graph is recorded for what follows
+            NDArray detached = logits.stopGradient();
             // the loss and the count of correct predictions come back in one transfer
-            NDArray correct = objective.predictionLogits(logits.stopGradient(), classCounts).argMax(1).eq(y)
+            NDArray correct = objective.predictionLogits(detached, classCounts).argMax(1).eq(y)
                     .toType(DataType.FLOAT32, false).sum();
             NDArray lossValue = loss.stopGradient().toType(DataType.FLOAT32, false).reshape(new Shape());
             float[] lossAndCorrect = NDArrays.stack(new NDList(lossValue, correct)).toFloatArray();
             float value = lossAndCorrect[0];
             if (Float.isFinite(value) && variation != null) {
-                // outside the gradient collector: no graph is recorded for the raw loss
-                variation.add(batch.labels(), objective.rawPerSample(logits.stopGradient(), y).toFloatArray(),
+                variation.add(batch.labels(), objective.rawPerSample(detached, y).toFloatArray(),
                         perSample.toFloatArray());
             }
             if (Float.isFinite(value)) {
