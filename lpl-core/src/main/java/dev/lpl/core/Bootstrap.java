@@ -73,9 +73,11 @@ public final class Bootstrap {
     public ConfigLoader configLoader() {
         ConfigLoader loader = new ConfigLoader(plugins.classLoader(),
                 registry().all(dev.lpl.core.plugin.PluginKind.METHOD).keySet());
-        for (String name : loader.presets().all().keySet()) {
+        java.util.Set<String> names = new java.util.TreeSet<>(loader.presets().all().keySet());
+        names.addAll(loader.presets().aliases().keySet());
+        for (String name : names) {
             if (registry().all(dev.lpl.core.plugin.PluginKind.METHOD).containsKey(name)) {
-                throw new dev.lpl.api.LplException("method preset '" + name + "' has the name of a method;"
+                throw new dev.lpl.api.LplException("method preset (or alias) '" + name + "' has the name of a method;"
                         + " rename one of them (method presets come from lpl-presets.conf files)");
             }
         }

@@ -122,8 +122,13 @@ class PresetsTest {
         Config laLpl = Configured.config("method.type=la+lpl").config();
         assertThat(laLpl.getString("method.type")).isEqualTo("lpl");
         assertThat(laLpl.getDouble("method.lpl.logit-adjustment")).isEqualTo(1.0);
-        assertThat(laLpl.getInt("method.lpl.split.fixed-index.tau")).isEqualTo(3);
-        assertThat(laLpl.getDouble("method.lpl.optimizer.pgd.alpha")).isEqualTo(0.2);
+        // derived: the 10-class LPL row (lpl-lt-cifar10) plus the log-prior shift
+        Config lt10 = Configured.config("method.type=lpl-lt-cifar10").config();
+        for (String key : new String[] {"method.lpl.split", "method.lpl.bound", "method.lpl.optimizer"}) {
+            assertThat(laLpl.getConfig(key)).as(key).isEqualTo(lt10.getConfig(key));
+        }
+        assertThat(laLpl.getInt("method.lpl.split.fixed-index.tau")).isEqualTo(4);
+        assertThat(laLpl.getDouble("method.lpl.optimizer.pgd.alpha")).isEqualTo(0.15);
         assertThat(laLpl.getString("model.head")).isEqualTo("auto");
 
         Config lq = Configured.config("method.type=lq").config();
@@ -133,6 +138,16 @@ class PresetsTest {
         assertThat(finetune.getString("method.type")).isEqualTo("ce");
         assertThat(finetune.getDouble("training.finetune.start")).isEqualTo(0.9);
         assertThat(finetune.getDouble("training.finetune.learning-rate")).isEqualTo(0.001);
+    }
+
+    @Test
+    void focalIsAnAliasOfTheFocalLossPreset() {
+        Config alias = Configured.config("method.type=focal").config();
+        Config preset = Configured.config("method.type=focal-loss").config();
+        assertThat(alias.getString("method.type")).isEqualTo("ce");
+        assertThat(alias.getString("method.loss.type")).isEqualTo("focal");
+        assertThat(alias.getString("method.preset")).isEqualTo("focal-loss");
+        assertThat(alias.root().unwrapped()).isEqualTo(preset.root().unwrapped());
     }
 
     @Test

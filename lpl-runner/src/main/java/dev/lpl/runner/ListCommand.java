@@ -49,7 +49,8 @@ final class ListCommand implements Callable<Integer> {
                 out.printf(format, kind.name(), e.getKey(), e.getValue().description());
             }
             if (kind == PluginKind.METHOD) {
-                presets.values().forEach(p -> out.printf(format, "method-preset", p.name(), p.description()));
+                presets.values().forEach(p -> out.printf(format, "method-preset", p.name(), p.description()
+                        + (p.aliases().isEmpty() ? "" : " [also: " + String.join(", ", p.aliases()) + "]")));
             }
         }
         if (origins) {

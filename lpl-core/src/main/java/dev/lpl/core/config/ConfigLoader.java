@@ -137,8 +137,8 @@ public final class ConfigLoader {
             StrictKeys.check(preset.config(), defaults);
             layered = user.withoutPath("method.type")
                     .withFallback(preset.config())
-                    .withFallback(ConfigFactory.empty().withValue("method.preset", ConfigValueFactory.fromAnyRef(type)));
-            sources.add("method preset " + type);
+                    .withFallback(ConfigFactory.empty().withValue("method.preset", ConfigValueFactory.fromAnyRef(preset.name())));
+            sources.add("method preset " + preset.name() + (preset.name().equals(type) ? "" : " (alias " + type + ")"));
         }
         Config merged;
         try {

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  * </pre>
  *
  * <p>A preset is selected with {@code method.type = NAME}; keys the user sets win over the
- * preset's, and the preset's win over the defaults.
+ * preset's, and the preset's win over the defaults. A preset may list {@code aliases = [...]}:
+ * other names that select it (the run records the preset's own name in {@code method.preset}).
  */
 public final class Presets {
 
@@ -39,13 +41,29 @@ public final class Presets {
      * @param name its name
      * @param description a one-line description
      * @param config its keys, relative to {@code lpl}
+     * @param aliases other names that select it
      */
-    public record Preset(String name, String description, Config config) {}
+    public record Preset(String name, String description, Config config, List<String> aliases) {
+
+        /**
+         * Creates a preset.
+         *
+         * @param name its name
+         * @param description a one-line description
+         * @param config its keys, relative to {@code lpl}
+         * @param aliases other names that select it
+         */
+        public Preset {
+            aliases = List.copyOf(aliases);
+        }
+    }
 
     private final Map<String, Preset> presets;
+    private final Map<String, Preset> aliases;
 
-    private Presets(Map<String, Preset> presets) {
+    private Presets(Map<String, Preset> presets, Map<String, Preset> aliases) {
         this.presets = Collections.unmodifiableMap(presets);
+        this.aliases = Collections.unmodifiableMap(aliases);
     }
 
     /**
@@ -64,17 +82,29 @@ public final class Presets {
                 String name = e.getKey();
                 try {
                     Config preset = all.getObject("lpl-presets").toConfig().getConfig(StrictKeys.quoteIfNeeded(name));
-                    presets.put(name, new Preset(name, preset.getString("description"), preset.getConfig("config")));
+                    List<String> names = preset.hasPath("aliases") ? preset.getStringList("aliases") : List.of();
+                    presets.put(name, new Preset(name, preset.getString("description"), preset.getConfig("config"), names));
                 } catch (ConfigException ex) {
                     throw new IllegalStateException("preset " + name + " in " + RESOURCE + " is malformed", ex);
                 }
             }
         }
-        return new Presets(presets);
+        Map<String, Preset> aliases = new TreeMap<>();
+        for (Preset preset : presets.values()) {
+            for (String alias : preset.aliases()) {
+                Preset other = presets.containsKey(alias) ? presets.get(alias) : aliases.get(alias);
+                if (other != null) {
+                    throw new IllegalStateException("alias " + alias + " of preset " + preset.name() + " in " + RESOURCE
+                            + " is already the name or an alias of preset " + other.name());
+                }
+                aliases.put(alias, preset);
+            }
+        }
+        return new Presets(presets, aliases);
     }
 
     /**
-     * Returns the presets by name.
+     * Returns the presets by name (aliases not included).
      *
      * @return name-sorted presets
      */
@@ -83,12 +113,22 @@ public final class Presets {
     }
 
     /**
-     * Returns a preset.
+     * Returns the aliases and the presets they select.
      *
-     * @param name the name
+     * @return alias-sorted presets
+     */
+    public Map<String, Preset> aliases() {
+        return aliases;
+    }
+
+    /**
+     * Returns a preset by its name or one of its aliases.
+     *
+     * @param name the name or alias
      * @return the preset, or null
      */
     public Preset get(String name) {
-        return presets.get(name);
+        Preset preset = presets.get(name);
+        return preset != null ? preset : aliases.get(name);
     }
 }

@@ -15,8 +15,11 @@ import dev.lpl.api.perturbation.SplitStrategyFactory;
  * otherwise. The split depends on the scores, so the inner solver re-evaluates it at every inner
  * step from the perturbed logits.
  *
- * <p>τ is the mean over the classes present in the batch; with {@code count-absent-as-zero} it is the
- * mean over all C classes with absent classes counted as {@code q̄ = 0}, as the authors' code does.
+ * <p>τ is the mean over the classes present in the batch, as in the authors' code (which masks the
+ * absent classes out of this mean); with {@code count-absent-as-zero} it is the mean over all C
+ * classes with absent classes counted as {@code q̄ = 0}, a variant of lpl's. (The authors' code
+ * gives absent classes {@code q̄ = 0} in the varied bound's normalisation only: see {@link
+ * VariedBalancedBound}'s option of the same name.)
  * Absent classes get {@code +1}; their sign is irrelevant since they take no step.
  */
 public final class MeanSplit implements SplitStrategy {

@@ -18,12 +18,30 @@ import dev.lpl.api.perturbation.Split;
  * so the term lies in [0, 1]; a side whose largest distance is 0 gets the term 0. Absent classes get
  * {@code ε}. The split must give a score threshold (τ not NaN), which a count-based split such as
  * {@code fixed-index} does not.
+ *
+ * <p>With {@code countAbsentAsZero} the classes absent from the batch take part in the
+ * normalisation with score 0, as in the authors' code (which gives them {@code q̄ = 0} and sorts
+ * them with the others before dividing by the largest distance): their distance {@code τ − 0}
+ * lies on the positive side and is its largest whenever a class is absent, so every present
+ * positive class gets a smaller term than without the option. τ itself is the split's.
  */
 public final class VariedBalancedBound implements BoundStrategy {
 
     private final double epsilon;
     private final double deltaEpsilon;
     private final boolean normalize;
+    private final boolean countAbsentAsZero;
+
+    /**
+     * Creates the strategy with absent classes left out of the normalisation.
+     *
+     * @param epsilon ε, at least 0
+     * @param deltaEpsilon Δε, at least 0
+     * @param normalize whether to scale each side's distances to [0, 1]
+     */
+    public VariedBalancedBound(double epsilon, double deltaEpsilon, boolean normalize) {
+        this(epsilon, deltaEpsilon, normalize, false);
+    }
 
     /**
      * Creates the strategy.
@@ -31,11 +49,14 @@ public final class VariedBalancedBound implements BoundStrategy {
      * @param epsilon ε, at least 0
      * @param deltaEpsilon Δε, at least 0
      * @param normalize whether to scale each side's distances to [0, 1]
+     * @param countAbsentAsZero whether classes absent from the batch enter the normalisation with
+     *     score 0 (the authors' code); no effect without {@code normalize}
      */
-    public VariedBalancedBound(double epsilon, double deltaEpsilon, boolean normalize) {
+    public VariedBalancedBound(double epsilon, double deltaEpsilon, boolean normalize, boolean countAbsentAsZero) {
         this.epsilon = Bounds.requireNonNegative("epsilon", epsilon);
         this.deltaEpsilon = Bounds.requireNonNegative("deltaEpsilon", deltaEpsilon);
         this.normalize = normalize;
+        this.countAbsentAsZero = countAbsentAsZero;
     }
 
     @Override
@@ -60,6 +81,8 @@ public final class VariedBalancedBound implements BoundStrategy {
                 } else {
                     largestNegative = Math.max(largestNegative, distance[c]);
                 }
+            } else if (countAbsentAsZero && tau > 0) {
+                largestPositive = Math.max(largestPositive, tau); // score 0 < τ: the positive side
             }
         }
         double[] bounds = new double[numClasses];
@@ -77,12 +100,12 @@ public final class VariedBalancedBound implements BoundStrategy {
     @Override
     public String toString() {
         return "VariedBalancedBound{epsilon=" + epsilon + ", deltaEpsilon=" + deltaEpsilon
-                + ", normalize=" + normalize + "}";
+                + ", normalize=" + normalize + ", countAbsentAsZero=" + countAbsentAsZero + "}";
     }
 
     /**
-     * The {@code varied-balanced} factory; reads {@code epsilon} (≥ 0), {@code delta-epsilon} (≥ 0)
-     * and {@code normalize}.
+     * The {@code varied-balanced} factory; reads {@code epsilon} (≥ 0), {@code delta-epsilon} (≥ 0),
+     * {@code normalize} and {@code count-absent-as-zero}.
      */
     public static final class Factory implements BoundStrategyFactory {
 
@@ -107,7 +130,8 @@ public final class VariedBalancedBound implements BoundStrategy {
             return new VariedBalancedBound(
                     Bounds.nonNegative(settings, "epsilon"),
                     Bounds.nonNegative(settings, "delta-epsilon"),
-                    settings.getBoolean("normalize"));
+                    settings.getBoolean("normalize"),
+                    settings.getBoolean("count-absent-as-zero"));
         }
     }
 }

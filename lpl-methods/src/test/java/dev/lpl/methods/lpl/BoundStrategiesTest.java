@@ -57,6 +57,25 @@ class BoundStrategiesTest {
     }
 
     @Test
+    void variedBalancedCanCountAbsentClassesAsScoreZeroAsTheAuthorsCodeDoes() {
+        // the batch of the test above: τ = 0.4, class 3 absent. The authors' code gives it q = 0, so
+        // the positive side is divided by τ − 0 = 0.4 instead of 0.3; the negative side is unchanged
+        ClassStatistics s = new ClassStatistics(new double[] {0.1, 0.3, 0.8, Double.NaN},
+                new int[] {2, 1, 1, 0}, new long[] {5, 5, 5, 5});
+        Split split = new Split(new int[] {1, 1, -1, 1}, 0.4);
+        double[] counted = bound("varied-balanced", "count-absent-as-zero = true").bounds(s, split);
+        assertThat(counted[0]).isCloseTo(0.8 + 0.08 * 0.3 / 0.4, within(1e-12));
+        assertThat(counted[1]).isCloseTo(0.8 + 0.08 * 0.1 / 0.4, within(1e-12));
+        assertThat(counted[2]).isCloseTo(0.8 + 0.08, within(1e-12));
+        assertThat(counted[3]).isCloseTo(0.8, within(1e-12));
+        // with every class present the option changes nothing
+        ClassStatistics full = new ClassStatistics(new double[] {0.1, 0.3, 0.8}, new int[] {2, 1, 1}, new long[] {5, 5, 5});
+        Split fullSplit = new Split(new int[] {1, 1, -1}, 0.4);
+        assertThat(bound("varied-balanced", "count-absent-as-zero = true").bounds(full, fullSplit))
+                .containsExactly(bound("varied-balanced", "").bounds(full, fullSplit));
+    }
+
+    @Test
     void variedBalancedGuardsAZeroLargestDistance() {
         ClassStatistics s = new ClassStatistics(new double[] {0.6, 0.6}, new int[] {1, 1}, new long[] {1, 1});
         double[] bounds = new VariedBalancedBound(0.5, 1.0, true).bounds(s, new Split(new int[] {-1, -1}, 0.6));

@@ -192,9 +192,13 @@ class LaLplTest {
         float[] logits = Fixtures.randomLogits(random, 128, 10, 2);
         int[] labels = Fixtures.randomLabels(random, 128, 10);
         InnerSolution solution = tenClasses.solve(logits, labels, Fixtures.CIFAR10_LT);
-        // τ = 3; head ⌊2.0·n_c/n_1 / 0.2⌋, tail ⌊10·n_C/n_c / 0.2⌋
-        assertThat(solution.initialSplit().signs()).containsExactly(-1, -1, -1, 1, 1, 1, 1, 1, 1, 1);
-        assertThat(solution.steps()).containsExactly(10, 5, 3, 2, 3, 6, 10, 17, 30, 50);
+        // the CIFAR-10-LT LPL row: τ = 4; head ⌊0.9·n_c/n_1 / 0.15⌋, tail ⌊1.5·n_C/n_c / 0.15⌋
+        assertThat(solution.initialSplit().signs()).containsExactly(-1, -1, -1, -1, 1, 1, 1, 1, 1, 1);
+        assertThat(solution.steps()).containsExactly(6, 3, 2, 1, 0, 1, 2, 3, 6, 10);
+        // the derivation rule: the LPL preset of the same class count, plus the log-prior shift
+        LplPerturbation lpl = (LplPerturbation) Configured.perturbation("method.type=lpl-lt-cifar10");
+        assertThat(lpl.logitAdjustment()).isZero();
+        assertThat(lpl.solve(logits, labels, Fixtures.CIFAR10_LT).steps()).containsExactly(solution.steps());
 
         LplPerturbation hundred = (LplPerturbation) Configured.perturbation("method.type=la+lpl-cifar100");
         long[] counts = Fixtures.longTail(100, 500, 100);
