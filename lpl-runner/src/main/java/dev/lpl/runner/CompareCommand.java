@@ -39,7 +39,7 @@ final class CompareCommand implements Callable<Integer> {
     List<Path> paths = new ArrayList<>();
 
     @Option(names = "--group-by", paramLabel = "KEYS", defaultValue = "method",
-            description = "method, dataset, ratio (data.long-tail.ratio) or a configuration key such as "
+            description = "method, dataset, label (run.label: a sweep variant), ratio (data.long-tail.ratio) or a configuration key such as "
                     + "method.lpl.optimizer.pgd.alpha; several separated by commas; default: ${DEFAULT-VALUE}.")
     String groupBy;
 

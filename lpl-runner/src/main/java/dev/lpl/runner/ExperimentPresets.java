@@ -46,6 +46,9 @@ final class ExperimentPresets {
     /** A resource every bundle of presets has, used to find the directory on the class path. */
     static final String MARKER = DIRECTORY + "README.md";
 
+    /** The class-path directory of the bundled sweep files (the repository's {@code presets/sweeps/}). */
+    static final String SWEEPS = DIRECTORY + "sweeps/";
+
     private static final String SUFFIX = ".conf";
 
     /**
@@ -58,6 +61,7 @@ final class ExperimentPresets {
     record Preset(String name, String description, String resource) {}
 
     private final ClassLoader classLoader;
+    private final String directory;
 
     /**
      * Creates the view of the presets visible to a class loader.
@@ -65,7 +69,12 @@ final class ExperimentPresets {
      * @param classLoader the class loader holding {@code presets/}
      */
     ExperimentPresets(ClassLoader classLoader) {
+        this(classLoader, DIRECTORY);
+    }
+
+    private ExperimentPresets(ClassLoader classLoader, String directory) {
         this.classLoader = requireNonNull(classLoader, "classLoader is null");
+        this.directory = directory;
     }
 
     /**
@@ -78,6 +87,17 @@ final class ExperimentPresets {
     }
 
     /**
+     * Returns the sweep files bundled with the runner ({@code presets/sweeps/*.conf}, with a {@code
+     * README.md}), each runnable as {@code lpl sweep -c NAME}; only {@link #all}, {@link #find} and
+     * {@link #nearest} apply to them.
+     *
+     * @return the bundled sweeps of the runner's class loader
+     */
+    static ExperimentPresets bundledSweeps() {
+        return new ExperimentPresets(ExperimentPresets.class.getClassLoader(), SWEEPS);
+    }
+
+    /**
      * Lists every preset, by name.
      *
      * @return the presets, sorted by name; empty when none is bundled
@@ -85,9 +105,9 @@ final class ExperimentPresets {
     List<Preset> all() {
         List<String> names = new ArrayList<>();
         try {
-            Enumeration<URL> markers = classLoader.getResources(MARKER);
+            Enumeration<URL> markers = classLoader.getResources(directory + "README.md");
             while (markers.hasMoreElements()) {
-                names.addAll(namesNextTo(markers.nextElement()));
+                names.addAll(namesNextTo(markers.nextElement(), directory));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the bundled experiment presets", e);
@@ -113,7 +133,7 @@ final class ExperimentPresets {
         if (bare.isEmpty() || bare.contains("/") || bare.contains("\\")) {
             return Optional.empty();
         }
-        String resource = DIRECTORY + bare + SUFFIX;
+        String resource = directory + bare + SUFFIX;
         URL url = classLoader.getResource(resource);
         if (url == null) {
             return Optional.empty();
@@ -135,7 +155,7 @@ final class ExperimentPresets {
                     preset.resource(),
                     ConfigParseOptions.defaults().setClassLoader(classLoader).setAllowMissing(false));
         } catch (ConfigException e) {
-            throw new LplException("bundled experiment preset " + preset.name() + " cannot be read: " + e.getMessage(), e);
+            throw new LplException("bundled file " + preset.resource() + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -179,7 +199,13 @@ final class ExperimentPresets {
                 + " (bundled " + preset.get().resource() + ")", overrides);
     }
 
-    private String nearest(String name) {
+    /**
+     * Returns the bundled name nearest to a mistyped one.
+     *
+     * @param name the name given
+     * @return the nearest name, or null when none is close
+     */
+    String nearest(String name) {
         String bare = name.toLowerCase(Locale.ROOT).replace(SUFFIX, "");
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -212,17 +238,17 @@ final class ExperimentPresets {
         return previous[b.length()];
     }
 
-    private static List<String> namesNextTo(URL marker) throws IOException {
+    private static List<String> namesNextTo(URL marker, String directory) throws IOException {
         List<String> names = new ArrayList<>();
         switch (marker.getProtocol()) {
             case "file" -> {
-                Path directory;
+                Path folder;
                 try {
-                    directory = Path.of(marker.toURI()).getParent();
+                    folder = Path.of(marker.toURI()).getParent();
                 } catch (URISyntaxException e) {
                     throw new IOException("bad experiment preset location " + marker, e);
                 }
-                try (Stream<Path> files = Files.list(directory)) {
+                try (Stream<Path> files = Files.list(folder)) {
                     files.map(p -> p.getFileName().toString())
                             .filter(n -> n.endsWith(SUFFIX))
                             .forEach(n -> names.add(n.substring(0, n.length() - SUFFIX.length())));
@@ -235,9 +261,9 @@ final class ExperimentPresets {
                     Enumeration<JarEntry> entries = jar.entries();
                     while (entries.hasMoreElements()) {
                         String entry = entries.nextElement().getName();
-                        if (entry.startsWith(DIRECTORY) && entry.endsWith(SUFFIX)
-                                && entry.indexOf('/', DIRECTORY.length()) < 0) {
-                            names.add(entry.substring(DIRECTORY.length(), entry.length() - SUFFIX.length()));
+                        if (entry.startsWith(directory) && entry.endsWith(SUFFIX)
+                                && entry.indexOf('/', directory.length()) < 0) {
+                            names.add(entry.substring(directory.length(), entry.length() - SUFFIX.length()));
                         }
                     }
                 }

@@ -128,7 +128,7 @@ final class SweepCommand implements Callable<Integer> {
         if (!slurm && (partition != null || gpusPerRun != 0 || time != null)) {
             throw new LplException("--partition, --gpus-per-run and --time apply to --executor slurm");
         }
-        SweepSpec sweep = SweepSpec.read(file);
+        SweepSpec sweep = readSweep(file);
         GroupKey key = GroupKey.parse(groupBy != null ? groupBy : sweep.groupBy());
         int processes = maxParallel != null ? maxParallel : parallel != null ? parallel : sweep.parallel();
         if (processes < 1) {
@@ -382,6 +382,34 @@ final class SweepCommand implements Callable<Integer> {
                 ? "their jobs are still queued or running: run the same command again to keep tracking them, or"
                         + " lpl sweep --status " + root
                 : "see their logs in " + root.resolve("logs") + "; run the same command again to resubmit them");
+    }
+
+    /**
+     * Reads the sweep of {@code -c ARG}: an existing file as it is; otherwise, when the argument has
+     * no directory part, the bundled sweep of that name ({@code lpl presets} lists them).
+     *
+     * @param file the argument
+     * @return the sweep
+     * @throws LplException when it is neither a file nor a bundled sweep, or is invalid
+     */
+    static SweepSpec readSweep(Path file) {
+        if (Files.exists(file) || file.getNameCount() != 1 || file.isAbsolute()) {
+            return SweepSpec.read(file);
+        }
+        ExperimentPresets sweeps = ExperimentPresets.bundledSweeps();
+        String name = file.toString();
+        ExperimentPresets.Preset bundled = sweeps.find(name).orElseThrow(() -> {
+            String suggestion = sweeps.nearest(name);
+            return new LplException("sweep file " + name + " does not exist and no bundled sweep has that name"
+                    + (suggestion == null ? "" : "; did you mean " + suggestion + "?") + " (lpl presets lists them)");
+        });
+        List<String> lines;
+        try (var in = ExperimentPresets.class.getClassLoader().getResourceAsStream(bundled.resource())) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException | NullPointerException e) {
+            throw new LplException("bundled sweep " + bundled.name() + " cannot be read: " + e, e);
+        }
+        return SweepSpec.parse(Path.of(bundled.name() + ".conf"), null, sweeps.parse(bundled).resolve(), lines);
     }
 
     private static List<String> arguments(SweepSpec sweep, SweepRun run, int threads) {

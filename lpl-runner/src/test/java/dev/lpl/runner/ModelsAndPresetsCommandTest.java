@@ -69,7 +69,26 @@ class ModelsAndPresetsCommandTest {
 
         CommandLineTest.Result unknown = CommandLineTest.lpl("presets", "cifar-nothing");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).startsWith("error: no bundled experiment preset is named cifar-nothing");
+        assertThat(unknown.err()).startsWith("error: no bundled experiment preset or sweep is named cifar-nothing");
+    }
+
+    @Test
+    void presetsListsAndShowsTheBundledSweeps() {
+        CommandLineTest.Result r = CommandLineTest.lpl("presets");
+        assertThat(r.out())
+                .containsPattern("(?m)^SWEEP\\s+DESCRIPTION$")
+                .containsPattern("(?m)^fashion-mnist-lt-lpl-ablation\\s+LPL ablation on Fashion-MNIST-LT")
+                .containsPattern("(?m)^fashion-mnist-lt-la-lpl\\s+LA\\+LPL against LA and LPL")
+                .contains("lpl sweep -c NAME");
+        CommandLineTest.Result one = CommandLineTest.lpl("presets", "fashion-mnist-lt-la-lpl");
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(one.out()).startsWith("# fashion-mnist-lt-la-lpl: LA+LPL against LA and LPL")
+                .contains("variants {").contains("include classpath(\"presets/recipes/fashion-mnist-lt.conf\")");
+        CommandLineTest.Result typo = CommandLineTest.lpl("sweep", "-c", "fashion-mnist-lt-lpl-ablatoin", "--dry-run");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err().lines().findFirst().orElseThrow()).isEqualTo("error: sweep file fashion-mnist-lt-lpl-ablatoin"
+                + " does not exist and no bundled sweep has that name; did you mean fashion-mnist-lt-lpl-ablation?"
+                + " (lpl presets lists them)");
     }
 
     @Test

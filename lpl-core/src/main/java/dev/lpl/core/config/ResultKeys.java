@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *
  * <p>Left out, because they change where or how fast a run goes but not what it computes:
  * <ul>
- *   <li>bookkeeping: {@code run.name}, {@code run.output-root}, {@code method.preset} (the
+ *   <li>bookkeeping: {@code run.name}, {@code run.label}, {@code run.output-root}, {@code method.preset} (the
  *       preset's name; its expansion is in the other keys);</li>
  *   <li>where the data is read from and how it is fetched: {@code data.path}, {@code
  *       data.cache-dir}, {@code data.*.download}, {@code data.*.url}, {@code data.*.md5} (the data's
@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  *   <li>keys at defaults that runs of an lpl without the key had implicitly: {@code
  *       model.init-from} when {@code null} (a file it names is a result key), {@code
  *       model.init-from-parts} when {@code all} or without a file, {@code training.freeze} when
- *       {@code none}, {@code model.class-scale} when {@code false}, {@code data.sampling} when {@code
+ *       {@code none}, {@code model.class-scale} when {@code false}, {@code
+ *       method.lpl.bound.varied-balanced.count-absent-as-zero} when {@code false}, {@code data.sampling} when {@code
  *       instance}, {@code data.validation.*} when it asks for no validation set.</li>
  * </ul>
  * {@code run.seed} is kept: a sweep cell's seed is part of its experiment; {@code lpl compare}
@@ -59,6 +60,7 @@ public final class ResultKeys {
 
     private static final List<Pattern> EXCLUDED = List.of(
             Pattern.compile("run\\.name"),
+            Pattern.compile("run\\.label"),
             Pattern.compile("run\\.output-root"),
             Pattern.compile("method\\.preset"),
             Pattern.compile("data\\.path"),
@@ -117,6 +119,9 @@ public final class ResultKeys {
         }
         if ("false".equals(flat.get("model.class-scale"))) {
             flat.remove("model.class-scale");
+        }
+        if ("false".equals(flat.get("method.lpl.bound.varied-balanced.count-absent-as-zero"))) {
+            flat.remove("method.lpl.bound.varied-balanced.count-absent-as-zero");
         }
         if ("instance".equals(flat.get("data.sampling"))) {
             flat.remove("data.sampling");

@@ -20,7 +20,7 @@ import java.util.function.Function;
 
 /**
  * What runs are grouped by: one or more (comma-separated) of {@code method}, {@code dataset},
- * {@code ratio} (the long-tail imbalance ratio {@code data.long-tail.ratio}) and keys of the
+ * {@code label} ({@code run.label}, the name of a sweep's variant), {@code ratio} (the long-tail imbalance ratio {@code data.long-tail.ratio}) and keys of the
  * resolved configuration recorded in {@code manifest.json}, e.g. {@code
  * method.lpl.optimizer.pgd.alpha}. A configuration key's value is read from the run's {@link
  * ResultKeys}, so a key that does not apply to a run (LPL's settings for a CE run, the ratio
@@ -78,6 +78,12 @@ public final class GroupKey {
                 return new Part("method", "method.type", RunResults::method);
             case "dataset":
                 return new Part("dataset", "data.type", RunResults::dataset);
+            case "label":
+                // run.label is not a result key (a sweep variant's name): read it from the config
+                return new Part("label", "run.label", run -> run.config("run.label")
+                        .filter(node -> node.isValueNode() && !node.isNull())
+                        .map(com.fasterxml.jackson.databind.JsonNode::asText)
+                        .orElse(MISSING));
             case "ratio":
                 // without long-tail sampling the ratio key holds an unused default: say so
                 return new Part("ratio", "data.long-tail.ratio", run -> {
@@ -98,7 +104,7 @@ public final class GroupKey {
         }
         if (key.isEmpty() || key.startsWith(".") || key.endsWith(".") || key.contains("..")) {
             throw new LplException("--group-by " + spec
-                    + ": expected method, dataset, ratio or a configuration key such as method.lpl.optimizer.pgd.alpha"
+                    + ": expected method, dataset, label, ratio or a configuration key such as method.lpl.optimizer.pgd.alpha"
                     + " (several separated by commas)");
         }
         String dotted = key;
@@ -138,7 +144,7 @@ public final class GroupKey {
         TreeSet<String> known = null;
         for (Part part : parts) {
             if (!part.name().equals(part.configKey())) {
-                continue; // method, dataset, ratio
+                continue; // method, dataset, label, ratio
             }
             if (known == null) {
                 known = configKeys(runs);
@@ -150,7 +156,7 @@ public final class GroupKey {
                 throw new LplException("--group-by " + key + ": no run's configuration has this key"
                         + (nearest == null ? "" : "; did you mean " + nearest + "?")
                         + (known.isEmpty() ? " (the runs' manifest.json record no configuration)"
-                                : " (see a run's resolved.conf; or method, dataset, ratio)"));
+                                : " (see a run's resolved.conf; or method, dataset, label, ratio)"));
             }
         }
     }

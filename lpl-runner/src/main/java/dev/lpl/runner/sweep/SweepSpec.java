@@ -24,22 +24,34 @@ import java.util.Set;
  * <pre>
  * sweep {
  *   base = "fashion-mnist-lt-ce.conf"   # optional experiment file, relative to this file
- *   set { training.epochs = 12 }         # optional keys (relative to lpl) for every run
+ *   set { training.epochs = 12 }         # optional keys (relative to lpl) for every run; may
+ *                                        # include a recipe: set { include "recipe.conf" }
+ *   variants {                           # optional named sets of keys, each crossed with the grid
+ *                                        # (quote a name holding a dot: "alpha-0.05")
+ *     ce { method.type = ce }
+ *     lpl-split-mean { method.type = lpl, method.lpl.split.type = mean }
+ *   }
  *   grid {                               # every combination of these keys, in this order
- *     "method.type" = [ce, la, lpl]
+ *     "method.type" = [ce, la, lpl]      # (optional when there are variants)
  *     "run.seed" = [1, 2, 3]
  *   }
  *   output-root = "runs/my-sweep"        # optional; default runs/&lt;file name&gt;, relative to the working dir
  *   parallel = 2                         # optional; processes at a time (default 1)
  *   threads-per-run = 0                  # optional; training.threads of each run (0 = cores / parallel)
- *   group-by = method                    # optional; the final table's grouping (default: method and
- *                                        # every grid key but run.seed)
+ *   group-by = method                    # optional; the final table's grouping (default: method, or
+ *                                        # label with variants, and every grid key but run.seed)
  * }
  * </pre>
  *
- * @param file the sweep file
+ * <p>A variant's runs get its keys and {@code run.label = NAME}, and are named {@code
+ * NAME_<grid values>}: one-factor-at-a-time ablations (each variant changes one setting of a
+ * common recipe) are variants crossed with the seeds. A sweep file may also be bundled in the runner
+ * ({@link #parse}), in which case it has no base file and takes its recipe from {@code set}.
+ *
+ * @param file the sweep file (for a bundled sweep, its resource name)
  * @param base the base experiment file, or null
  * @param fixed fixed {@code key=value} overrides
+ * @param variants the variants' names and their {@code key=value} overrides, in order; empty for none
  * @param grid the grid keys and their values (HOCON-rendered), in order
  * @param outputRoot where the run directories go
  * @param parallel processes at a time
@@ -50,14 +62,18 @@ public record SweepSpec(
         Path file,
         Path base,
         List<String> fixed,
+        LinkedHashMap<String, List<String>> variants,
         LinkedHashMap<String, List<String>> grid,
         Path outputRoot,
         int parallel,
         int threadsPerRun,
         String groupBy) {
 
-    private static final Set<String> KEYS =
-            Set.of("base", "set", "grid", "output-root", "parallel", "threads-per-run", "group-by");
+    private static final Set<String> KEYS = Set.of(
+            "base", "set", "variants", "grid", "output-root", "parallel", "threads-per-run", "group-by");
+
+    /** The key a variant's runs are labelled with. */
+    public static final String LABEL_KEY = "run.label";
 
     /**
      * Reads a sweep file.
@@ -72,49 +88,110 @@ public record SweepSpec(
             throw new LplException("sweep file " + file + " does not exist; check the path given to -c");
         }
         Config root;
+        List<String> lines;
         try {
             root = ConfigFactory.parseFile(file.toFile()).resolve();
+            lines = Files.readAllLines(file);
         } catch (ConfigException e) {
             throw new LplException("sweep file " + file + " is not valid HOCON: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new LplException("sweep file " + file + " cannot be read: " + e.getMessage(), e);
         }
+        return parse(file, file.toAbsolutePath().getParent(), root, lines);
+    }
+
+    /**
+     * Builds the specification of a parsed sweep file.
+     *
+     * @param file the file, or the resource name of a bundled sweep (used in messages and for the
+     *     default output root)
+     * @param dir the directory {@code base} is relative to, or null for a bundled sweep, which may
+     *     not have a base
+     * @param root the parsed file, includes resolved
+     * @param lines the file's lines, to keep the order in which grid keys and variants are written
+     * @return the specification
+     * @throws LplException naming the file and the problem
+     */
+    public static SweepSpec parse(Path file, Path dir, Config root, List<String> lines) {
+        requireNonNull(file, "file is null");
+        requireNonNull(root, "root is null");
+        requireNonNull(lines, "lines is null");
         if (!root.hasPath("sweep")) {
             throw new LplException("sweep file " + file + " has no sweep { ... } block");
         }
         Config sweep = root.getConfig("sweep");
         for (String key : sweep.root().keySet()) {
             if (!KEYS.contains(key)) {
-                throw new LplException("sweep file " + file + ": unknown key sweep." + key + "; known: "
-                        + String.join(", ", new java.util.TreeSet<>(KEYS)));
+                String nearest = dev.lpl.core.config.StrictKeys.nearest(key, new java.util.TreeSet<>(KEYS));
+                throw new LplException("sweep file " + file + ": unknown key sweep." + key
+                        + (nearest != null ? "; did you mean sweep." + nearest + "?" : "")
+                        + " (known: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
             }
         }
-        Path dir = file.toAbsolutePath().getParent();
         try {
-            Path base = sweep.hasPath("base") ? dir.resolve(sweep.getString("base")) : null;
-            if (base != null && !Files.isRegularFile(base)) {
-                throw new LplException("sweep file " + file + ": base experiment " + base + " does not exist");
+            Path base = null;
+            if (sweep.hasPath("base")) {
+                if (dir == null) {
+                    throw new LplException("bundled sweep " + file + " may not name a base file; put its recipe in set");
+                }
+                base = dir.resolve(sweep.getString("base"));
+                if (!Files.isRegularFile(base)) {
+                    throw new LplException("sweep file " + file + ": base experiment " + base + " does not exist");
+                }
             }
             List<String> fixed = new ArrayList<>();
             if (sweep.hasPath("set")) {
                 flatten(sweep.getConfig("set"), fixed);
             }
-            if (!sweep.hasPath("grid") || sweep.getObject("grid").isEmpty()) {
-                throw new LplException("sweep file " + file + " needs a non-empty sweep.grid { \"key\" = [values] }");
+            LinkedHashMap<String, List<String>> variants = new LinkedHashMap<>();
+            if (sweep.hasPath("variants")) {
+                for (Map.Entry<String, ConfigValue> e : ordered(sweep.getObject("variants"), lines)) {
+                    String name = e.getKey();
+                    if (!(e.getValue() instanceof com.typesafe.config.ConfigObject object) || object.isEmpty()) {
+                        throw new LplException("sweep file " + file + ": sweep.variants." + name
+                                + " must be a non-empty block of keys, e.g. { method.type = lpl }");
+                    }
+                    if (!sanitize(name).equals(name)) {
+                        throw new LplException("sweep file " + file + ": variant name '" + name
+                                + "' may hold only letters, digits and . _ + = - (it names run directories)");
+                    }
+                    List<String> keys = new ArrayList<>();
+                    flatten(object.toConfig(), keys);
+                    for (String key : keys) {
+                        if (key.startsWith(LABEL_KEY + "=")) {
+                            throw new LplException("sweep file " + file + ": sweep.variants." + name + " sets "
+                                    + LABEL_KEY + ", which a variant's runs get from its name");
+                        }
+                    }
+                    variants.put(name, keys);
+                }
+            }
+            if ((!sweep.hasPath("grid") || sweep.getObject("grid").isEmpty()) && variants.isEmpty()) {
+                throw new LplException("sweep file " + file + " needs a non-empty sweep.grid { \"key\" = [values] }"
+                        + " or sweep.variants { NAME { keys } }");
             }
             LinkedHashMap<String, List<String>> grid = new LinkedHashMap<>();
-            // HOCON objects do not keep their order: take the keys in the order they are written
-            List<String> lines = Files.readAllLines(file);
-            List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(sweep.getObject("grid").entrySet());
-            entries.sort(java.util.Comparator.comparingLong(e -> position(lines, e)));
-            for (Map.Entry<String, ConfigValue> e : entries) {
-                if (!(e.getValue() instanceof ConfigList list) || list.isEmpty()) {
-                    throw new LplException("sweep file " + file + ": sweep.grid.\"" + e.getKey()
-                            + "\" must be a non-empty list, e.g. [1, 2, 3]");
+            if (sweep.hasPath("grid")) {
+                for (Map.Entry<String, ConfigValue> e : ordered(sweep.getObject("grid"), lines)) {
+                    if (!(e.getValue() instanceof ConfigList list) || list.isEmpty()) {
+                        throw new LplException("sweep file " + file + ": sweep.grid.\"" + e.getKey()
+                                + "\" must be a non-empty list, e.g. [1, 2, 3]");
+                    }
+                    List<String> values = new ArrayList<>();
+                    for (ConfigValue v : list) {
+                        values.add(render(v));
+                    }
+                    grid.put(e.getKey(), values);
                 }
-                List<String> values = new ArrayList<>();
-                for (ConfigValue v : list) {
-                    values.add(render(v));
+            }
+            for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+                for (String assignment : variant.getValue()) {
+                    String key = assignment.substring(0, assignment.indexOf('='));
+                    if (grid.containsKey(key) || grid.containsKey("lpl." + key)) {
+                        throw new LplException("sweep file " + file + ": " + key + " is set by variant "
+                                + variant.getKey() + " and varied by the grid; keep it in one of them");
+                    }
                 }
-                grid.put(e.getKey(), values);
             }
             String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
             Path outputRoot = dev.lpl.api.UserPaths.expand(
@@ -124,13 +201,20 @@ public record SweepSpec(
             if (parallel < 1 || threads < 0) {
                 throw new LplException("sweep file " + file + ": parallel must be >= 1 and threads-per-run >= 0");
             }
-            String groupBy = sweep.hasPath("group-by") ? sweep.getString("group-by") : defaultGroupBy(grid.keySet());
-            return new SweepSpec(file, base, fixed, grid, outputRoot, parallel, threads, groupBy);
+            String groupBy = sweep.hasPath("group-by") ? sweep.getString("group-by")
+                    : variants.isEmpty() ? defaultGroupBy(grid.keySet()) : defaultGroupBy("label", grid.keySet());
+            return new SweepSpec(file, base, fixed, variants, grid, outputRoot, parallel, threads, groupBy);
         } catch (ConfigException e) {
             throw new LplException("sweep file " + file + ": " + e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new LplException("sweep file " + file + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** A block's entries in the order they are written (HOCON objects do not keep their order). */
+    private static List<Map.Entry<String, ConfigValue>> ordered(
+            com.typesafe.config.ConfigObject object, List<String> lines) {
+        List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(object.entrySet());
+        entries.sort(java.util.Comparator.comparingLong(e -> position(lines, e)));
+        return entries;
     }
 
     /**
@@ -142,7 +226,19 @@ public record SweepSpec(
      * @return a {@code --group-by} value such as {@code method} or {@code method,training.epochs}
      */
     static String defaultGroupBy(java.util.Collection<String> gridKeys) {
-        List<String> keys = new ArrayList<>(List.of("method"));
+        return defaultGroupBy("method", gridKeys);
+    }
+
+    /**
+     * The default grouping: {@code first} ({@code method}, or {@code label} for a sweep of variants),
+     * then every other grid key but the seed and the method.
+     *
+     * @param first the first grouping key
+     * @param gridKeys the grid's keys, in order
+     * @return a {@code --group-by} value
+     */
+    static String defaultGroupBy(String first, java.util.Collection<String> gridKeys) {
+        List<String> keys = new ArrayList<>(List.of(first));
         for (String key : gridKeys) {
             String bare = key.startsWith("lpl.") ? key.substring(4) : key;
             if (!bare.equals("run.seed") && !bare.equals("method.type")) {
@@ -152,10 +248,17 @@ public record SweepSpec(
         return String.join(",", keys);
     }
 
-    /** Where a grid entry is written: its line, then its column (several keys may share a line). */
+    /** Where a grid entry or variant is written: its line, then its column (several may share a line). */
     private static long position(List<String> lines, Map.Entry<String, ConfigValue> entry) {
         int line = entry.getValue().origin().lineNumber();
-        int column = line >= 1 && line <= lines.size() ? lines.get(line - 1).indexOf(entry.getKey()) : -1;
+        int column = -1;
+        if (line >= 1 && line <= lines.size()) {
+            // the key as a key: at the start or after a separator, optionally quoted, before { = or :
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "(?:^|[\\s{,])\"?" + java.util.regex.Pattern.quote(entry.getKey()) + "\"?\\s*[{=:]")
+                    .matcher(lines.get(line - 1));
+            column = m.find() ? m.start() : lines.get(line - 1).indexOf(entry.getKey());
+        }
         return (long) line * 100_000 + Math.max(0, column);
     }
 
@@ -172,17 +275,31 @@ public record SweepSpec(
     }
 
     /**
-     * Returns every run of the grid, in order (the last key varies fastest).
+     * Returns every run of the sweep, in order: each variant (if any) with every combination of the
+     * grid (the last key varies fastest).
      *
      * @return the runs
      */
     public List<SweepRun> runs() {
         List<SweepRun> runs = new ArrayList<>();
+        if (variants.isEmpty()) {
+            addGrid(null, List.of(), runs);
+        } else {
+            variants.forEach((name, keys) -> addGrid(name, keys, runs));
+        }
+        return runs;
+    }
+
+    private void addGrid(String variant, List<String> variantKeys, List<SweepRun> runs) {
         List<String> keys = new ArrayList<>(grid.keySet());
         int[] index = new int[keys.size()];
         while (true) {
-            List<String> overrides = new ArrayList<>();
+            List<String> overrides = new ArrayList<>(variantKeys);
             List<String> nameParts = new ArrayList<>();
+            if (variant != null) {
+                overrides.add(LABEL_KEY + "=" + variant);
+                nameParts.add(variant);
+            }
             for (int k = 0; k < keys.size(); k++) {
                 String value = grid.get(keys.get(k)).get(index[k]);
                 overrides.add(keys.get(k) + "=" + value);
@@ -196,7 +313,7 @@ public record SweepSpec(
                 k--;
             }
             if (k < 0) {
-                return runs;
+                return;
             }
         }
     }

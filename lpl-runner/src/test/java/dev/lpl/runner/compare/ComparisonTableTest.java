@@ -180,7 +180,27 @@ public class ComparisonTableTest {
         assertThat(ComparisonTable.of(runs.subList(0, 3), by("config.data.type")).rows())
                 .extracting(ComparisonTable.Row::group).containsExactly("synthetic");
         assertThatThrownBy(() -> GroupKey.parse("method..x")).isInstanceOf(LplException.class)
-                .hasMessageStartingWith("--group-by method..x: expected method, dataset, ratio or a configuration key");
+                .hasMessageStartingWith("--group-by method..x: expected method, dataset, label, ratio or a configuration key");
+    }
+
+    @Test
+    void groupsBySweepVariantLabelsWhichAreNotPartOfTheExperiment() {
+        List<RunResults> labelled = new ArrayList<>();
+        for (int seed = 1; seed <= 2; seed++) {
+            labelled.add(run(RunFixture.named("a" + seed).method("lpl").seed(seed).alpha(0.1).config("run.label", "alpha-0.1")
+                    .figures(0.25, 0.70, 0.78, 0.60, null, 0.05)));
+            labelled.add(run(RunFixture.named("b" + seed).method("lpl").seed(seed).alpha(0.3).config("run.label", "alpha-0.3")
+                    .figures(0.30, 0.65, 0.78, 0.60, null, 0.05)));
+        }
+        labelled.add(run(RunFixture.named("c").method("ce").seed(1).figures(0.35, 0.60, 0.78, 0.60, null, 0.05)));
+        ComparisonTable table = ComparisonTable.of(labelled, by("label"));
+        assertThat(table.rows()).extracting(ComparisonTable.Row::group).containsExactly("alpha-0.1", "alpha-0.3", "—");
+        assertThat(table.rows()).extracting(ComparisonTable.Row::n).containsExactly(2, 2, 1);
+        // the same experiment under two labels pools when grouped by method: the label is bookkeeping
+        RunResults relabelled = run(RunFixture.named("a3").method("lpl").seed(3).alpha(0.1).config("run.label", "other")
+                .figures(0.25, 0.70, 0.78, 0.60, null, 0.05));
+        assertThat(ComparisonTable.of(List.of(labelled.get(0), labelled.get(2), relabelled), by("method")).rows())
+                .extracting(ComparisonTable.Row::n).containsExactly(3);
     }
 
     @Test
@@ -188,7 +208,7 @@ public class ComparisonTableTest {
         assertThatThrownBy(() -> ComparisonTable.of(runs, by("method.lpl.optimizer.pgd.alpah")))
                 .isInstanceOf(LplException.class)
                 .hasMessage("--group-by method.lpl.optimizer.pgd.alpah: no run's configuration has this key; "
-                        + "did you mean method.lpl.optimizer.pgd.alpha? (see a run's resolved.conf; or method, dataset, ratio)");
+                        + "did you mean method.lpl.optimizer.pgd.alpha? (see a run's resolved.conf; or method, dataset, label, ratio)");
         assertThatThrownBy(() -> ComparisonTable.of(runs, by("no.such.key")))
                 .hasMessageStartingWith("--group-by no.such.key: no run's configuration has this key");
         assertThatThrownBy(() -> ComparisonTable.of(runs, by("method,training.epoch")))
