@@ -150,16 +150,23 @@ public final class GanRun implements AutoCloseable {
      * @param factory the run factory (data loading as classifier runs do it)
      * @param loader the configuration loader (for the evaluator run)
      * @param config the configuration
-     * @param out the run directory, or null for {@code run.output-root/<name>}
+     * @param out the run directory, or null for {@code data.augment.generated.run} when the
+     *     configuration sets it (and no {@code run.name}), else {@code run.output-root/<name>}
      * @return the run
      */
     public static GanRun prepare(RunFactory factory, ConfigLoader loader, RunConfig config, Path out) {
         Settings root = config.settings();
         Settings gan = root.getSettings("gan");
         GanVariant variant = GanVariant.ofConfigName(gan.getChoice("type", GanVariant.names()));
-        String name = root.has("run.name") ? root.getString("run.name")
+        // An experiment that trains a classifier with generated images (an experiment preset) names
+        // its GAN run in data.augment.generated.run: lpl gan train -c on it writes exactly there.
+        Settings generated = root.getSettings("data").getSettings("augment").getSettings("generated");
+        Path target = out != null ? out : generated.has("run") && !root.has("run.name") ? generated.getPath("run")
+                : null;
+        String name = root.has("run.name") ? root.getString("run.name") : target != null
+                ? target.getFileName().toString()
                 : root.getString("data.type") + "-" + variant.configName() + "-" + LocalDateTime.now().format(STAMP);
-        Path path = out != null ? out : root.getPath("run.output-root").resolve(name);
+        Path path = target != null ? target : root.getPath("run.output-root").resolve(name);
         RunDirectory.requireAvailable(path);
         return build(factory, loader, config, name, path, null);
     }
