@@ -121,6 +121,48 @@ class GanRunTest {
     }
 
     @Test
+    void theTransposedConvolutionIsPyTorchsConvTranspose2dWithStride2Padding1() {
+        Engines.configure(1);
+        Engine engine = Engines.start();
+        engine.setRandomSeed(11);
+        try (NDManager m = engine.newBaseManager()) {
+            ai.djl.nn.SequentialBlock block = GanNetworks.transposedConvolution(2);
+            GanNetworks.initialize(block, m, new Shape(1, 3, 3, 2));
+            float[] x = m.randomNormal(new Shape(1, 3, 3, 2)).toFloatArray();
+            NDArray input = m.create(x, new Shape(1, 3, 3, 2));
+            NDArray out = block.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(input),
+                    false).singletonOrThrow();
+            assertThat(out.getShape()).isEqualTo(new Shape(1, 2, 6, 4));
+            List<ai.djl.nn.Parameter> params = new ArrayList<>(block.getParameters().values());
+            float[] w = params.get(0).getArray().toFloatArray(); // conv weight O×I×4×4
+            float[] bias = params.get(1).getArray().toFloatArray();
+            float[] got = out.toFloatArray();
+            // ConvTranspose2d(k=4, s=2, p=1): out[o][y][x] = b[o] + Σ V[i][o][ky][kx]·x[i][a][b'] over
+            // y = 2a − 1 + ky, x = 2b' − 1 + kx, with V[i][o][ky][kx] = W[o][i][3 − ky][3 − kx]
+            for (int o = 0; o < 2; o++) {
+                for (int y = 0; y < 6; y++) {
+                    for (int xx = 0; xx < 4; xx++) {
+                        double sum = bias[o];
+                        for (int i = 0; i < 3; i++) {
+                            for (int a = 0; a < 3; a++) {
+                                for (int b = 0; b < 2; b++) {
+                                    int ky = y - 2 * a + 1;
+                                    int kx = xx - 2 * b + 1;
+                                    if (ky >= 0 && ky < 4 && kx >= 0 && kx < 4) {
+                                        sum += w[((o * 3 + i) * 4 + (3 - ky)) * 4 + (3 - kx)] * x[(i * 3 + a) * 2 + b];
+                                    }
+                                }
+                            }
+                        }
+                        assertThat(got[(o * 6 + y) * 4 + xx]).isCloseTo((float) sum,
+                                org.assertj.core.data.Offset.offset(1e-5f));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aStepIsDeterministicAndTheDiscriminatorLearnsTheClasses() {
         Engines.configure(1);
         Engine engine = Engines.start();
