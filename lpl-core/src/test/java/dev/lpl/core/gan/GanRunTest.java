@@ -342,6 +342,27 @@ class GanRunTest {
     }
 
     @Test
+    void balancedLabelsFollowTheWeightsAndLatentsDependOnlyOnTheSeed() {
+        GanSpec spec = new GanSpec(GanVariant.INFOGAN, 1, 4, 4, 3, 5, 8);
+        long[] counts = new long[3];
+        for (long label : Latents.drawWithLabels(spec, 3000, new double[] {0, 1, 3}, 7).labels()) {
+            counts[(int) label]++;
+        }
+        assertThat(counts[0]).isZero();
+        assertThat(counts[2] / (double) counts[1]).isBetween(2.6, 3.4);
+        Latents a = Latents.drawWithLabels(spec, 4, null, 7);
+        assertThat(a.input()).containsExactly(Latents.drawWithLabels(spec, 4, null, 7).input());
+        assertThat(a.input()).isNotEqualTo(Latents.drawWithLabels(spec, 4, null, 8).input());
+        for (int i = 0; i < 4; i++) {
+            int row = i * spec.generatorInput();
+            assertThat(a.input()[row + spec.noise() + (int) a.labels()[i]]).isEqualTo(1f);
+            for (int j = 0; j < 2; j++) {
+                assertThat(a.input()[row + spec.noise() + 3 + j]).isEqualTo(a.codes()[i * 2 + j]).isBetween(-1f, 1f);
+            }
+        }
+    }
+
+    @Test
     void badGeneratedRunsAreOneLineErrors(@TempDir Path tmp) throws Exception {
         Path classifierRun = tmp.resolve("classifier");
         try (PreparedRun run = LPL.runFactory().prepare(classifier("training.epochs=1"), classifierRun)) {
