@@ -1,7 +1,5 @@
 package dev.lpl.core.gan;
 
-import static java.util.Objects.requireNonNull;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
