@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         subcommands = {TrainCommand.class, ListCommand.class, LossCommand.class, BenchCommand.class,
             ReportCommand.class, CompareCommand.class, ModelsCommand.class, PresetsCommand.class, EvalCommand.class,
             ExportCommand.class, PredictCommand.class, SweepCommand.class,
-            DataCommand.class, CommandLine.HelpCommand.class})
+            DataCommand.class, GanCommand.class, CommandLine.HelpCommand.class})
 public final class LplCommand {
 
     /** Exit status of a user error (bad configuration, data or arguments). */

@@ -32,8 +32,15 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunResults run = RunDirectoryReader.read(runDirectory);
-        ReportWriter.Report report = out == null ? ReportWriter.write(run) : ReportWriter.write(run, out);
+        ReportWriter.Report report;
+        if (dev.lpl.runner.report.GanReport.isGanRun(runDirectory)) {
+            // a GAN run (lpl gan train): GAN-test, losses and the sample grids
+            report = dev.lpl.runner.report.GanReport.write(runDirectory,
+                    out == null ? runDirectory.resolve(ReportWriter.DIRECTORY) : out);
+        } else {
+            RunResults run = RunDirectoryReader.read(runDirectory);
+            report = out == null ? ReportWriter.write(run) : ReportWriter.write(run, out);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         for (String skipped : report.skipped()) {
             stdout.println("note: not drawn: " + skipped);

@@ -56,7 +56,7 @@ class ExperimentPresetsTest {
                     .toList();
         }
         assertThat(PRESETS.all()).extracting(ExperimentPresets.Preset::name).containsExactlyElementsOf(files);
-        assertThat(files).hasSize(86);
+        assertThat(files).hasSize(98);
         for (ExperimentPresets.Preset p : PRESETS.all()) {
             assertThat(p.name()).matches("cifar(10|100)-[a-z0-9-]+");
             assertThat(p.description()).as(p.name()).startsWith("CIFAR-").doesNotContain("\n");
@@ -118,6 +118,31 @@ class ExperimentPresetsTest {
     private static LearningRateSchedule schedule(Settings root) {
         String name = root.getString("schedule.type");
         return lpl.registry().get(PluginKind.SCHEDULE, name, "schedule.type").create(root.getSettings("schedule"));
+    }
+
+    @Test
+    void ganPresetsNameTheirGanRunAndBuildTheirGan() {
+        for (String dataset : List.of("cifar10", "cifar100")) {
+            for (String model : List.of("resnet110", "wrn-28-10")) {
+                for (String gan : List.of("cgan", "acgan", "infogan")) {
+                    Config c = load(dataset + "-" + model + "-" + gan).config();
+                    assertThat(c.getString("method.type")).isEqualTo("ce");
+                    assertThat(c.getString("model.type")).isEqualTo(model);
+                    assertThat(c.getString("gan.type")).isEqualTo(gan);
+                    // one GAN per dataset and method, shared by both networks
+                    assertThat(c.getString("data.augment.generated.run")).isEqualTo("runs/" + dataset + "-" + gan);
+                    assertThat(Math.round(c.getDouble("data.augment.generated.fraction") * 128)).isEqualTo(21);
+                    assertThat(c.getInt("gan.noise")).isEqualTo(100);
+                    assertThat(c.getDouble("gan.learning-rate")).isEqualTo(2e-4);
+                    assertThat(c.getDouble("gan.beta1")).isEqualTo(0.5);
+                    int classes = dataset.equals("cifar10") ? 10 : 100;
+                    dev.lpl.core.gan.GanSpec spec = dev.lpl.core.gan.GanRun.spec(
+                            new dev.lpl.core.config.TypesafeSettings(c.getConfig("gan"), "gan"),
+                            new dev.lpl.api.data.ImageSet(new byte[3 * 32 * 32], new int[1], 3, 32, 32), classes);
+                    assertThat(spec.generatorInput()).isEqualTo(100 + classes + (gan.equals("infogan") ? 2 : 0));
+                }
+            }
+        }
     }
 
     @Test

@@ -55,7 +55,7 @@ class ModelsAndPresetsCommandTest {
                 .containsPattern("(?m)^cifar100-lt-r10-la-lpl\\s+")
                 .containsPattern("(?m)^cifar100-wrn-28-10-isda\\s+CIFAR-100, WRN-28-10")
                 .contains("lpl train -c NAME");
-        assertThat(r.out().lines().filter(l -> l.startsWith("cifar")).count()).isEqualTo(86);
+        assertThat(r.out().lines().filter(l -> l.startsWith("cifar")).count()).isEqualTo(98);
     }
 
     @Test

@@ -48,7 +48,10 @@ import java.util.regex.Pattern;
  *       model.init-from-parts} when {@code all} or without a file, {@code training.freeze} when
  *       {@code none}, {@code model.class-scale} when {@code false}, {@code
  *       method.lpl.bound.varied-balanced.count-absent-as-zero} when {@code false}, {@code data.sampling} when {@code
- *       instance}, {@code data.validation.*} when it asks for no validation set.</li>
+ *       instance}, {@code data.validation.*} when it asks for no validation set, {@code
+ *       data.augment.generated.*} when its {@code run} is {@code null};</li>
+ *   <li>{@code gan.*}: the settings of {@code lpl gan train}, never read by a classifier run (a
+ *       classifier with generated images names its GAN run in {@code data.augment.generated.run}).</li>
  * </ul>
  * {@code run.seed} is kept: a sweep cell's seed is part of its experiment; {@code lpl compare}
  * removes it itself, since it pools runs over seeds.
@@ -123,6 +126,12 @@ public final class ResultKeys {
         if ("false".equals(flat.get("method.lpl.bound.varied-balanced.count-absent-as-zero"))) {
             flat.remove("method.lpl.bound.varied-balanced.count-absent-as-zero");
         }
+        // generative augmentation: off (run = null) is what runs of an lpl without it had; the GAN
+        // block (gan.*) configures lpl gan train and never changes a classifier's result
+        if (!flat.containsKey("data.augment.generated.run") || "null".equals(flat.get("data.augment.generated.run"))) {
+            flat.keySet().removeIf(k -> k.startsWith("data.augment.generated."));
+        }
+        flat.keySet().removeIf(k -> k.startsWith("gan."));
         if ("instance".equals(flat.get("data.sampling"))) {
             flat.remove("data.sampling");
         }

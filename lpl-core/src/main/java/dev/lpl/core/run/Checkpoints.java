@@ -528,7 +528,14 @@ public final class Checkpoints {
         return out;
     }
 
-    private static void writeNpz(Path file, NDList arrays) throws IOException {
+    /**
+     * Writes named arrays to an {@code .npz} file and closes them.
+     *
+     * @param file the file
+     * @param arrays the arrays, named
+     * @throws IOException if it cannot be written
+     */
+    public static void writeNpz(Path file, NDList arrays) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
             arrays.encode(out, NDList.Encoding.NPZ);
         } finally {
@@ -541,7 +548,7 @@ public final class Checkpoints {
      * {@link UnreadableException} naming it. The zip's central directory is checked first: a
      * stream reader alone would take a file cut at an entry boundary for a smaller, valid one.
      */
-    private static Map<String, NDArray> readNpz(Path file, NDManager manager) {
+    public static Map<String, NDArray> readNpz(Path file, NDManager manager) {
         if (!Files.isRegularFile(file)) {
             throw new UnreadableException(file, "is missing", null);
         }

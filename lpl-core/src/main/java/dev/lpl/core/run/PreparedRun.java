@@ -154,6 +154,7 @@ public final class PreparedRun implements AutoCloseable {
     private boolean resumed;
     private Path stopCheckpoint;
     private ModelWeights.Loaded initialWeights;
+    private Map<String, Object> generated;
 
     PreparedRun(
             RunConfig config,
@@ -215,6 +216,16 @@ public final class PreparedRun implements AutoCloseable {
      */
     void initializedFrom(ModelWeights.Loaded loaded) {
         initialWeights = requireNonNull(loaded, "loaded is null");
+    }
+
+    /**
+     * Records the GAN run whose frozen generator supplies a share of every batch ({@code
+     * data.augment.generated}); the manifest names it, its generator's SHA-256 and the share.
+     *
+     * @param identity what {@code GeneratedShare#identity} returns
+     */
+    void generatedBy(Map<String, Object> identity) {
+        generated = Map.copyOf(requireNonNull(identity, "identity is null"));
     }
 
     /**
@@ -606,6 +617,9 @@ public final class PreparedRun implements AutoCloseable {
             model.put("init_from", initialWeights.provenance());
         }
         m.put("model", model);
+        if (generated != null) {
+            m.put("generated", new java.util.TreeMap<>(generated));
+        }
         m.put("config_sources", config.sources());
         m.put("config", config.config().root().unwrapped());
         // what a sweep compares before reusing this run (dev.lpl.core.config.ResultKeys)

@@ -38,6 +38,7 @@ import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.data.TrainSubset;
 import dev.lpl.core.data.ValidationSplit;
+import dev.lpl.core.gan.GeneratedShare;
 import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
@@ -538,6 +539,9 @@ public final class RunFactory {
             name = recordedName(directory);
         }
 
+        // data.augment.generated names a finished GAN run (checked before any work)
+        GeneratedShare.check(root.getSettings("data").getSettings("augment").getSettings("generated"), batchSize);
+
         // 2. The engine, seeded.
         Engines.configure(threads);
         Engine engine = Engines.start();
@@ -596,10 +600,23 @@ public final class RunFactory {
             }
         }
 
+        // 4b. The generated share of every batch (after the network, so its initialisation is
+        // exactly that of the same run without generated images).
+        GeneratedShare generated;
+        try {
+            generated = GeneratedShare.open(root.getSettings("data").getSettings("augment").getSettings("generated"),
+                    dataset, batchSize, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            objective.close();
+            throw e;
+        }
+        int realBatchSize = generated == null ? batchSize : batchSize - generated.count();
+
         // 5. The loop and the run directory.
         RunMetrics metrics = new RunMetrics(name, methodName, dataset.classNames());
         Augmentation augmentation = new Augmentation(padding, paddingMode, flip, dataset.mean(), dataset.std());
-        BatchLoader trainLoader = new BatchLoader(train, augmentation, batchSize, true, Seeds.derive(seed, "loader"),
+        BatchLoader trainLoader = new BatchLoader(train, augmentation, realBatchSize, true, Seeds.derive(seed, "loader"),
                 prefetch, classBalanced(root) ? 0
                         : plan.fineTune() == null ? Integer.MAX_VALUE : plan.fineTune().startEpoch());
         BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
@@ -615,7 +632,7 @@ public final class RunFactory {
         MetaBatches metaBatches = metaReweighting == null ? null : new MetaBatches(loaded.meta(), augmentation,
                 metaReweighting.metaBatchSize(), Seeds.derive(seed, "meta-loader"));
         TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
-                classCounts, imageShape, epochs, metaBatches);
+                classCounts, imageShape, epochs, metaBatches, generated);
         TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
                 validationEvaluator, classCounts, epochs, seed, metrics.registry(), plan.fineTune());
         RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);
@@ -635,10 +652,16 @@ public final class RunFactory {
         if (validationLoader != null) {
             resources.add(validationLoader);
         }
+        if (generated != null) {
+            resources.add(generated);
+        }
         resources.addAll(List.of(objective, manager));
         PreparedRun run = new PreparedRun(config, description, runDirectory, parts, listeners, resources);
         if (initialWeights != null) {
             run.initializedFrom(initialWeights);
+        }
+        if (generated != null) {
+            run.generatedBy(generated.identity());
         }
         return run;
     }

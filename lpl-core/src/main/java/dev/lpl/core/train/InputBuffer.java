@@ -18,7 +18,7 @@ import java.nio.ByteOrder;
  * be closed before the next upload (each step and each evaluation batch closes its arrays), and
  * one instance serves one thread.
  */
-final class InputBuffer {
+public final class InputBuffer {
 
     private ByteBuffer images = ByteBuffer.allocateDirect(0);
     private ByteBuffer labels = ByteBuffer.allocateDirect(0);
@@ -29,7 +29,7 @@ final class InputBuffer {
      * @param shape the array's shape
      * @return a float32 array of the pixels, viewing this buffer
      */
-    NDArray images(NDManager manager, float[] pixels, Shape shape) {
+    public NDArray images(NDManager manager, float[] pixels, Shape shape) {
         images = ensure(images, pixels.length * Float.BYTES);
         images.asFloatBuffer().put(pixels);
         return manager.create(images.slice(0, pixels.length * Float.BYTES).order(ByteOrder.nativeOrder()), shape,
@@ -41,7 +41,7 @@ final class InputBuffer {
      * @param values the labels
      * @return an int64 array of the labels, viewing this buffer
      */
-    NDArray labels(NDManager manager, long[] values) {
+    public NDArray labels(NDManager manager, long[] values) {
         labels = ensure(labels, values.length * Long.BYTES);
         labels.asLongBuffer().put(values);
         return manager.create(labels.slice(0, values.length * Long.BYTES).order(ByteOrder.nativeOrder()),

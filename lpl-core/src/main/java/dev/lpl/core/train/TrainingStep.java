@@ -21,6 +21,7 @@ import dev.lpl.api.perturbation.TrainingView;
 import dev.lpl.api.training.WeightOptimizer;
 import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.data.MetaBatches;
+import dev.lpl.core.gan.GeneratedShare;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,8 @@ public final class TrainingStep {
     private final MetaBatches metaBatches;
     /** Leaf views of the trainable weights (their storage) for the look-ahead, made at its first step. */
     private Map<String, NDArray> lookAheadLeaves;
+    /** The generated share of every batch ({@code data.augment.generated}), or null. */
+    private final GeneratedShare generated;
 
     /**
      * The outcome of a step.
@@ -89,6 +92,38 @@ public final class TrainingStep {
             Shape imageShape,
             int epochs,
             MetaBatches metaBatches) {
+        this(block, manager, parameterStore, device, objective, optimizer, classCounts, imageShape, epochs, metaBatches,
+                null);
+    }
+
+    /**
+     * Creates the step for an initialised network, with generated images appended to every batch.
+     *
+     * @param block the network, initialised on {@code manager}
+     * @param manager the model's manager
+     * @param parameterStore the parameter store of {@code block}
+     * @param device the device
+     * @param objective the method's objective
+     * @param optimizer the weight optimizer (its learning rate is set by the caller)
+     * @param classCounts the training count of every class
+     * @param imageShape C×H×W
+     * @param epochs the number of epochs of the run
+     * @param metaBatches the meta set's batches (Meta-Weight-Net), or null
+     * @param generated the generated share appended to every batch, or null for none
+     */
+    public TrainingStep(
+            ClassifierBlock block,
+            NDManager manager,
+            ParameterStore parameterStore,
+            Device device,
+            MethodObjective objective,
+            WeightOptimizer optimizer,
+            long[] classCounts,
+            Shape imageShape,
+            int epochs,
+            MetaBatches metaBatches,
+            GeneratedShare generated) {
+        this.generated = generated;
         this.metaReweighting = objective.perturbation() instanceof MetaReweighting r ? r : null;
         if ((metaReweighting == null) != (metaBatches == null)) {
             throw new IllegalArgumentException(metaReweighting == null
@@ -137,7 +172,14 @@ public final class TrainingStep {
         try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
             scope.suppressNotUsedWarning();
             NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
-            NDArray y = input.labels(m, batch.labels());
+            long[] labels = batch.labels();
+            if (generated != null) {
+                // the batch's generated share: one forward of the frozen generator, no graph
+                GeneratedShare.Mixed mixed = generated.mix(m, x, labels, GeneratedShare.seedOf(stepSeed));
+                x = mixed.images();
+                labels = mixed.labels();
+            }
+            NDArray y = input.labels(m, labels);
             NDArray loss;
             NDArray logits;
             NDArray perSample;
@@ -171,13 +213,16 @@ public final class TrainingStep {
             // outside the gradient collector: no graph is recorded for what follows
             NDArray detached = logits.stopGradient();
             // the loss and the count of correct predictions come back in one transfer
-            NDArray correct = objective.predictionLogits(detached, classCounts).argMax(1).eq(y)
+            NDArray predicted = objective.predictionLogits(detached, classCounts).argMax(1);
+            NDArray correct = (generated == null ? predicted.eq(y)
+                    // training accuracy counts the real images only
+                    : predicted.get("0:" + batch.size()).eq(y.get("0:" + batch.size())))
                     .toType(DataType.FLOAT32, false).sum();
             NDArray lossValue = loss.stopGradient().toType(DataType.FLOAT32, false).reshape(new Shape());
             float[] lossAndCorrect = NDArrays.stack(new NDList(lossValue, correct)).toFloatArray();
             float value = lossAndCorrect[0];
             if (Float.isFinite(value) && variation != null) {
-                variation.add(batch.labels(), objective.rawPerSample(detached, y).toFloatArray(),
+                variation.add(labels, objective.rawPerSample(detached, y).toFloatArray(),
                         perSample.toFloatArray());
             }
             if (Float.isFinite(value)) {

@@ -1,0 +1,211 @@
+package dev.lpl.runner.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lpl.api.LplException;
+import dev.lpl.core.gan.GanRun;
+import dev.lpl.core.run.Json;
+import dev.lpl.core.run.Provenance;
+import dev.lpl.core.run.RunDirectory;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report of a GAN run ({@code lpl report RUN_DIR} on a directory of {@code lpl gan train}):
+ * the GAN-test figure (the evaluator classifier's accuracy on generated images, balanced and per
+ * class, per epoch), the losses and D's accuracies per epoch, and the sample grids (one row per
+ * class, the same latents every epoch), latest first.
+ */
+public final class GanReport {
+
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 480;
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private GanReport() {}
+
+    /**
+     * Returns whether a directory is a GAN run.
+     *
+     * @param run a run directory
+     * @return whether its manifest says {@code kind: gan}
+     */
+    public static boolean isGanRun(Path run) {
+        Path manifest = run.resolve(RunDirectory.MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            return false;
+        }
+        try {
+            return GanRun.KIND.equals(Json.mapper().readTree(manifest.toFile()).path("kind").asText());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes the report.
+     *
+     * @param run the GAN run directory
+     * @param target the report directory (replaced if it holds a previous report)
+     * @return the report
+     */
+    public static ReportWriter.Report write(Path run, Path target) {
+        List<JsonNode> lines = new ArrayList<>();
+        try {
+            if (Files.isRegularFile(run.resolve(RunDirectory.METRICS))) {
+                for (String line : Files.readAllLines(run.resolve(RunDirectory.METRICS))) {
+                    if (!line.isBlank()) {
+                        lines.add(Json.mapper().readTree(line));
+                    }
+                }
+            }
+            JsonNode manifest = Json.mapper().readTree(run.resolve(RunDirectory.MANIFEST).toFile());
+            List<String> classes = new ArrayList<>();
+            manifest.path("dataset").path("classes").forEach(n -> classes.add(n.asText()));
+            if (Files.exists(target)) {
+                if (!Files.isRegularFile(target.resolve(ReportWriter.INDEX))) {
+                    try (Stream<Path> s = Files.list(target)) {
+                        if (s.findAny().isPresent()) {
+                            throw new LplException(target + " exists and is not a report; choose another --out");
+                        }
+                    }
+                }
+                dev.lpl.core.run.AtomicFiles.deleteRecursively(target);
+            }
+            Files.createDirectories(target);
+            List<String> plots = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            StringBuilder html = new StringBuilder();
+            String name = manifest.path("run").asText();
+            String type = manifest.path("gan").path("type").asText();
+            html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(name))
+                    .append("</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
+                            + "img{max-width:100%}figure{margin:1.5em 0}</style></head><body>\n");
+            html.append("<h1>GAN run ").append(escape(name)).append("</h1>\n<p>").append(escape(type))
+                    .append(" on ").append(escape(manifest.path("dataset").path("name").asText())).append(", ")
+                    .append(lines.size()).append(" epoch(s) done. G: ")
+                    .append(manifest.path("gan").path("generator_parameters").asText()).append(" parameters, D: ")
+                    .append(manifest.path("gan").path("discriminator_parameters").asText()).append(".</p>\n");
+            XYChart ganTest = chart("GAN-test: evaluator accuracy on generated images", "accuracy (%)");
+            boolean any = series(ganTest, "balanced", lines, l -> l.path("gan_test_balanced_accuracy"), Color.BLACK);
+            for (int c = 0; c < classes.size() && any; c++) {
+                int k = c;
+                series(ganTest, classes.get(c), lines, l -> l.path("gan_test_per_class_accuracy").path(k),
+                        Charts.SERIES.get(c % Charts.SERIES.size()));
+            }
+            if (any) {
+                ChartFiles.write(ganTest, target, "gan-test");
+                plots.add("gan-test.png");
+                String evaluator = manifest.path("evaluator").path("run").asText("");
+                html.append(figure("gan-test.png", "GAN-test", "Per epoch, the accuracy that the classifier run "
+                        + escape(evaluator) + " (trained on real images) gives generated images of each class ("
+                        + "thin lines) and their mean (balanced, black). Generated images that are not recognisably"
+                        + " their class are useless as augmentation."));
+            } else {
+                skipped.add("GAN-test: no evaluator (gan.evaluator.run is null)");
+                html.append("<p>No GAN-test figure: the run has no evaluator classifier (gan.evaluator.run).</p>\n");
+            }
+            XYChart losses = chart("Losses and D's accuracies", "value");
+            boolean drawn = series(losses, "d_loss", lines, l -> l.path("d_loss"), Charts.BLUE);
+            series(losses, "g_loss", lines, l -> l.path("g_loss"), Charts.ORANGE);
+            series(losses, "D real acc", lines, l -> l.path("d_real_accuracy"), Charts.GREEN);
+            series(losses, "D fake acc", lines, l -> l.path("d_fake_accuracy"), Charts.RED);
+            series(losses, "D class acc (real)", lines, l -> l.path("d_class_accuracy"), Charts.PURPLE);
+            if (drawn) {
+                ChartFiles.write(losses, target, "losses");
+                plots.add("losses.png");
+                html.append(figure("losses.png", "Losses", "Mean D and G loss per epoch; D's accuracy on real and"
+                        + " generated images (real/fake head) and of its class head on real images (ACGAN, infoGAN)."
+                        + " Accuracies as fractions."));
+            }
+            Path samples = run.resolve(GanRun.SAMPLES);
+            List<Path> grids = new ArrayList<>();
+            if (Files.isDirectory(samples)) {
+                try (Stream<Path> s = Files.list(samples)) {
+                    grids.addAll(s.filter(p -> p.getFileName().toString().matches("epoch-\\d+\\.png")).sorted()
+                            .toList());
+                }
+            }
+            if (!grids.isEmpty()) {
+                Files.createDirectories(target.resolve(GanRun.SAMPLES));
+                html.append("<h2>Samples</h2>\n<p>One row per class (top to bottom: ").append(escape(
+                        String.join(", ", classes))).append("); each column one latent z, the same in every row and"
+                        + " every epoch.</p>\n");
+                for (int i = grids.size() - 1; i >= 0; i--) {
+                    Path grid = grids.get(i);
+                    Files.copy(grid, target.resolve(GanRun.SAMPLES).resolve(grid.getFileName()));
+                    html.append(figure(GanRun.SAMPLES + "/" + grid.getFileName(), "Epoch " + Integer.parseInt(
+                            grid.getFileName().toString().replaceAll("\\D", "")), ""));
+                }
+            }
+            Files.copy(run.resolve(RunDirectory.RESOLVED_CONF), target.resolve(ReportWriter.RESOLVED_CONF));
+            html.append("<p><a href=\"resolved.conf\">resolved.conf</a>. Generated by lpl ")
+                    .append(Provenance.lplVersion()).append(" (lpl report) on ")
+                    .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".</p></body></html>\n");
+            Files.writeString(target.resolve(ReportWriter.INDEX), html, StandardCharsets.UTF_8);
+            return new ReportWriter.Report(target, target.resolve(ReportWriter.INDEX), plots, skipped);
+        } catch (IOException | UncheckedIOException e) {
+            throw new LplException("cannot write the report to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String figure(String src, String title, String caption) {
+        return "<figure><h2>" + escape(title) + "</h2><img src=\"" + src + "\" alt=\"" + escape(title)
+                + "\"><figcaption>" + caption + "</figcaption></figure>\n";
+    }
+
+    private static XYChart chart(String title, String y) {
+        XYChart chart = new XYChart(WIDTH, HEIGHT);
+        chart.setTitle(title);
+        chart.setXAxisTitle("epoch");
+        chart.setYAxisTitle(y);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        return chart;
+    }
+
+    private static boolean series(XYChart chart, String name, List<JsonNode> lines,
+            java.util.function.Function<JsonNode, JsonNode> value, Color color) {
+        List<Integer> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        boolean percent = chart.getYAxisTitle().startsWith("accuracy");
+        for (JsonNode line : lines) {
+            JsonNode v = value.apply(line);
+            if (v.isNumber() && Double.isFinite(v.asDouble())) {
+                x.add(line.path("epoch").asInt());
+                y.add(percent ? 100 * v.asDouble() : v.asDouble());
+            }
+        }
+        if (x.isEmpty()) {
+            return false;
+        }
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        if (!name.equals("balanced") && percent) {
+            s.setLineWidth(1f);
+        }
+        return true;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
