@@ -111,7 +111,7 @@ class ReportAndCompareCommandTest {
         CommandLineTest.Result typo = CommandLineTest.lpl("compare", "--group-by", "data.synthetic.imbalance-ration",
                 tmp.resolve("runs").toString());
         assertThat(typo.err().lines().findFirst().orElseThrow()).isEqualTo("error: --group-by data.synthetic.imbalance-ration: no run's configuration has "
-                + "this key; did you mean data.synthetic.imbalance-ratio? (see a run's resolved.conf; or method, dataset, ratio)");
+                + "this key; did you mean data.synthetic.imbalance-ratio? (see a run's resolved.conf; or method, dataset, label, ratio)");
 
         CommandLineTest.Result best = CommandLineTest.lpl("compare", "--metric", "best", "--group-by",
                 "data.synthetic.imbalance-ratio", tmp.resolve("runs").toString());
