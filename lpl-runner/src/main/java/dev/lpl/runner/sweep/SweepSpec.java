@@ -158,6 +158,14 @@ public record SweepSpec(
                     List<String> keys = new ArrayList<>();
                     flatten(object.toConfig(), keys);
                     for (String key : keys) {
+                        String dotted = key.substring(0, key.indexOf('='));
+                        if (Character.isDigit(dotted.charAt(0))) {
+                            // alpha-0.05 { ... } unquoted is the variant alpha-0 with a block 05
+                            String rest = dotted.contains(".") ? dotted.substring(0, dotted.indexOf('.')) : dotted;
+                            throw new LplException("sweep file " + file + ": sweep.variants." + name + " sets " + dotted
+                                    + ", which is no configuration key; a variant name holding a dot must be quoted,"
+                                    + " e.g. \"" + name + "." + rest + "\" { ... }");
+                        }
                         if (key.startsWith(LABEL_KEY + "=")) {
                             throw new LplException("sweep file " + file + ": sweep.variants." + name + " sets "
                                     + LABEL_KEY + ", which a variant's runs get from its name");

@@ -81,6 +81,9 @@ class SweepSpecTest {
                 .hasMessage("sweep file " + file + ": run.seed is set by variant a and varied by the grid; keep it in one of them");
         Files.writeString(file, "sweep.variants { a { run.label = x } }\n");
         assertThatThrownBy(() -> SweepSpec.read(file)).hasMessageContaining("sets run.label, which a variant's runs get from its name");
+        Files.writeString(file, "sweep.variants { alpha-0.05 { method.type = lpl } }\n");
+        assertThatThrownBy(() -> SweepSpec.read(file)).hasMessageContaining("sweep.variants.alpha-0 sets 05.method.type,"
+                + " which is no configuration key; a variant name holding a dot must be quoted, e.g. \"alpha-0.05\" { ... }");
         Files.writeString(file, "sweep.variants { a = 1 }\n");
         assertThatThrownBy(() -> SweepSpec.read(file)).hasMessageContaining("sweep.variants.a must be a non-empty block of keys");
         Files.writeString(file, "sweep.variant { a { method.type = ce } }\n");
