@@ -18,6 +18,8 @@ import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.data.TrainSubset;
 import dev.lpl.core.run.AtomicFiles;
+import dev.lpl.core.run.CrashInjector;
+import dev.lpl.core.run.CrashPoint;
 import dev.lpl.core.run.Checkpoints;
 import dev.lpl.core.run.Engines;
 import dev.lpl.core.run.Json;
@@ -379,11 +381,14 @@ public final class GanRun implements AutoCloseable {
                 }
             }
             Map<String, Object> line = metricsLine(epoch, sums, (System.nanoTime() - epochStart) / 1e9);
+            CrashInjector.reached(CrashPoint.EPOCH_EVALUATED);
             history.add(line);
             writeCheckpoint(epoch + 1, 0, new double[SUMS.length]);
             writeGrid(epoch + 1);
             directory.appendLine(RunDirectory.METRICS, Json.line(line));
+            CrashInjector.reached(CrashPoint.METRICS_APPENDED);
             writeSummary(epoch + 1 == epochs ? "completed" : "running", Map.of());
+            CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
             if (out != null) {
                 out.println(describe(line));
                 out.flush();
@@ -470,6 +475,7 @@ public final class GanRun implements AutoCloseable {
                 writeAdam(adamG, temp.resolve(ADAM_G), m);
                 writeAdam(adamD, temp.resolve(ADAM_D), m);
             }
+            CrashInjector.reached(CrashPoint.CHECKPOINT_ARRAYS_WRITTEN);
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("run", name);
             state.put("created", Instant.now().toString());
@@ -482,15 +488,18 @@ public final class GanRun implements AutoCloseable {
             state.put("partial_epoch", partial);
             state.put("history", history);
             Files.writeString(temp.resolve(STATE), Json.pretty(state), StandardCharsets.UTF_8);
+            CrashInjector.reached(CrashPoint.CHECKPOINT_TEMP_COMPLETE);
             if (Files.exists(target)) {
                 AtomicFiles.deleteRecursively(target);
             }
             AtomicFiles.move(temp, target, false);
+            CrashInjector.reached(CrashPoint.CHECKPOINT_RENAMED);
             // keep the newest `keep` checkpoints; a mid-epoch one is never kept behind a newer one
             List<Path> all = checkpoints();
             for (int i = 0; i < all.size() - keep; i++) {
                 Path trash = dir.resolve(".trash-" + all.get(i).getFileName());
                 AtomicFiles.move(all.get(i), trash, true);
+                CrashInjector.reached(CrashPoint.PRUNE_MOVED_ASIDE);
                 AtomicFiles.deleteRecursively(trash);
             }
             return target;

@@ -247,6 +247,60 @@ class GanRunTest {
     }
 
     @Test
+    void aGanRunCrashedAtAnyPointOfItsWriteProtocolEndsAsTheUninterruptedRun(@TempDir Path tmp) throws Exception {
+        Path straight = trainGan(tmp.resolve("straight"), "acgan");
+        // the points a GAN run reaches, each at its first occurrence and (per epoch) at the second
+        java.util.Map<dev.lpl.core.run.CrashPoint, Integer> points = new java.util.LinkedHashMap<>();
+        for (dev.lpl.core.run.CrashPoint p : List.of(dev.lpl.core.run.CrashPoint.RUN_CONF_WRITTEN,
+                dev.lpl.core.run.CrashPoint.RUN_TEMP_COMPLETE, dev.lpl.core.run.CrashPoint.RUN_CREATED)) {
+            points.put(p, 1);
+        }
+        for (dev.lpl.core.run.CrashPoint p : List.of(dev.lpl.core.run.CrashPoint.EPOCH_EVALUATED,
+                dev.lpl.core.run.CrashPoint.CHECKPOINT_ARRAYS_WRITTEN, dev.lpl.core.run.CrashPoint.CHECKPOINT_TEMP_COMPLETE,
+                dev.lpl.core.run.CrashPoint.CHECKPOINT_RENAMED, dev.lpl.core.run.CrashPoint.METRICS_APPENDED,
+                dev.lpl.core.run.CrashPoint.SUMMARY_WRITTEN)) {
+            points.put(p, 2);
+        }
+        points.put(dev.lpl.core.run.CrashPoint.PRUNE_MOVED_ASIDE, 1); // keep 2: the third epoch prunes the first
+        for (var e : points.entrySet()) {
+            Path dir = tmp.resolve(e.getKey().name().toLowerCase(java.util.Locale.ROOT));
+            dev.lpl.core.run.CrashInjector.arm(e.getKey(), e.getValue());
+            try {
+                assertThatThrownBy(() -> trainGan(dir, "acgan")).as(e.getKey().name())
+                        .isInstanceOf(dev.lpl.core.run.CrashInjector.Crash.class);
+            } finally {
+                dev.lpl.core.run.CrashInjector.reset();
+            }
+            if (Files.isRegularFile(dir.resolve("manifest.json"))) {
+                try (GanRun run = GanRun.resume(LPL.runFactory(), LPL.configLoader(), dir)) {
+                    assertThat(run.run(null, () -> false)).as(e.getKey().name()).isEqualTo(GanRun.Status.COMPLETED);
+                }
+            } else {
+                trainGan(dir, "acgan"); // never published: the same command again
+            }
+            assertThat(metrics(dir)).as(e.getKey().name()).isEqualTo(metrics(straight)).hasSize(3);
+            for (String file : List.of("generator.npz", "discriminator.npz", "adam-generator.npz",
+                    "adam-discriminator.npz")) {
+                assertThat(entries(dir.resolve("checkpoints/epoch-0003/" + file))).as(e.getKey() + " " + file)
+                        .isEqualTo(entries(straight.resolve("checkpoints/epoch-0003/" + file)));
+            }
+            try (var names = Files.list(dir.resolve("checkpoints"))) {
+                assertThat(names.map(p -> p.getFileName().toString()).sorted().toList()).as(e.getKey().name())
+                        .containsExactly("epoch-0002", "epoch-0003");
+            }
+            for (int epoch = 1; epoch <= 3; epoch++) {
+                assertThat(dir.resolve(String.format("samples/epoch-%04d.png", epoch))).as(e.getKey().name())
+                        .isRegularFile();
+            }
+            assertThat(Json.mapper().readTree(dir.resolve("summary.json").toFile()).get("status").asText())
+                    .isEqualTo("completed");
+        }
+        try (var names = Files.list(tmp)) {
+            assertThat(names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))).isEmpty();
+        }
+    }
+
+    @Test
     void ganTestClassifiesGeneratedImagesWithAClassifierRun(@TempDir Path tmp) throws Exception {
         Path evaluator = tmp.resolve("evaluator");
         try (PreparedRun run = LPL.runFactory().prepare(classifier(), evaluator)) {
