@@ -289,7 +289,10 @@ final class SweepCommand implements Callable<Integer> {
                 incomplete.add(run.name() + " (" + state(run.directory()) + ")");
             }
         }
-        ComparisonTable table = ComparisonTable.of(finished, key, RunResults.Metric.FINAL, false);
+        // a sweep of variants lists its rows in the order the variants are written
+        ComparisonTable table = ComparisonTable.of(finished, ComparisonTable.Options.groupBy(key)
+                .withSelection(dev.lpl.runner.compare.Selection.of(RunResults.Metric.FINAL))
+                .withFirstOrder(List.copyOf(sweep.variants().keySet())));
         out.println();
         out.print(table.markdown());
         out.flush();

@@ -108,9 +108,11 @@ public final class ComparisonTable {
      * @param allowMixed whether runs that differ in settings other than the grouping and the seed
      *     may share a row (the differences are listed in the notes)
      * @param baseline the label of the group the others are compared with, or null
+     * @param firstOrder labels of the grouping's first part in the order their rows come (e.g. a
+     *     sweep's variants, as written); labels not listed follow in the usual order
      */
     public record Options(GroupKey key, Selection selection, boolean includeIncomplete, boolean allowMixed,
-            String baseline) {
+            String baseline, List<String> firstOrder) {
 
         /**
          * Creates options.
@@ -118,6 +120,17 @@ public final class ComparisonTable {
         public Options {
             requireNonNull(key, "key is null");
             requireNonNull(selection, "selection is null");
+            firstOrder = List.copyOf(firstOrder);
+        }
+
+        /**
+         * Returns these options with the rows of these first-part labels first, in this order.
+         *
+         * @param value the labels, e.g. a sweep's variant names
+         * @return the options
+         */
+        public Options withFirstOrder(List<String> value) {
+            return new Options(key, selection, includeIncomplete, allowMixed, baseline, value);
         }
 
         /**
@@ -128,7 +141,7 @@ public final class ComparisonTable {
          * @return the options
          */
         public static Options groupBy(GroupKey key) {
-            return new Options(key, Selection.FINAL, false, false, null);
+            return new Options(key, Selection.FINAL, false, false, null, List.of());
         }
 
         /**
@@ -138,7 +151,7 @@ public final class ComparisonTable {
          * @return the options
          */
         public Options withSelection(Selection value) {
-            return new Options(key, value, includeIncomplete, allowMixed, baseline);
+            return new Options(key, value, includeIncomplete, allowMixed, baseline, firstOrder);
         }
 
         /**
@@ -148,7 +161,7 @@ public final class ComparisonTable {
          * @return the options
          */
         public Options withIncomplete(boolean value) {
-            return new Options(key, selection, value, allowMixed, baseline);
+            return new Options(key, selection, value, allowMixed, baseline, firstOrder);
         }
 
         /**
@@ -158,7 +171,7 @@ public final class ComparisonTable {
          * @return the options
          */
         public Options withAllowMixed(boolean value) {
-            return new Options(key, selection, includeIncomplete, value, baseline);
+            return new Options(key, selection, includeIncomplete, value, baseline, firstOrder);
         }
 
         /**
@@ -168,7 +181,7 @@ public final class ComparisonTable {
          * @return the options
          */
         public Options withBaseline(String value) {
-            return new Options(key, selection, includeIncomplete, allowMixed, value);
+            return new Options(key, selection, includeIncomplete, allowMixed, value, firstOrder);
         }
     }
 
@@ -339,7 +352,11 @@ public final class ComparisonTable {
             groups.computeIfAbsent(key.values(run), k -> new ArrayList<>()).add(run);
         }
         List<List<String>> labels = new ArrayList<>(groups.keySet());
-        labels.sort(groupOrder(labels, key.names().size()));
+        List<String> first = options.firstOrder();
+        labels.sort(Comparator.<List<String>>comparingInt(l -> {
+            int at = first.indexOf(l.get(0));
+            return at < 0 ? first.size() : at;
+        }).thenComparing(groupOrder(labels, key.names().size())));
 
         List<Mixture> mixtures = new ArrayList<>();
         List<SharedSeed> shared = new ArrayList<>();

@@ -196,6 +196,9 @@ public class ComparisonTableTest {
         ComparisonTable table = ComparisonTable.of(labelled, by("label"));
         assertThat(table.rows()).extracting(ComparisonTable.Row::group).containsExactly("alpha-0.1", "alpha-0.3", "—");
         assertThat(table.rows()).extracting(ComparisonTable.Row::n).containsExactly(2, 2, 1);
+        // a sweep's variants keep the order they are written in; unlisted labels follow as usual
+        assertThat(ComparisonTable.of(labelled, by("label").withFirstOrder(List.of("alpha-0.3", "nowhere"))).rows())
+                .extracting(ComparisonTable.Row::group).containsExactly("alpha-0.3", "alpha-0.1", "—");
         // the same experiment under two labels pools when grouped by method: the label is bookkeeping
         RunResults relabelled = run(RunFixture.named("a3").method("lpl").seed(3).alpha(0.1).config("run.label", "other")
                 .figures(0.25, 0.70, 0.78, 0.60, null, 0.05));
