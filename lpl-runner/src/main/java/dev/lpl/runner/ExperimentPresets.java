@@ -160,6 +160,25 @@ final class ExperimentPresets {
     }
 
     /**
+     * Returns a bundled file's text as it is (a sweep file is read with its comments and the
+     * order of its entries).
+     *
+     * @param preset the preset or bundled sweep
+     * @return its text
+     * @throws LplException when it cannot be read
+     */
+    String text(Preset preset) {
+        try (InputStream in = classLoader.getResourceAsStream(preset.resource())) {
+            if (in == null) {
+                throw new IOException("not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LplException("bundled file " + preset.resource() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Loads the configuration of {@code -c ARG}: an existing file as it is; otherwise, when the
      * argument has no directory part, the bundled preset of that name (with or without {@code
      * .conf}).

@@ -37,11 +37,7 @@ final class PresetsCommand implements Callable<Integer> {
             ExperimentPresets.Preset sweep = sweeps.find(name).get();
             out.println("# " + sweep.name() + ": " + sweep.description());
             out.println("# lpl sweep -c " + sweep.name() + "   (the bundled sweep file as it is)");
-            try (var in = ExperimentPresets.class.getClassLoader().getResourceAsStream(sweep.resource())) {
-                out.print(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            out.print(sweeps.text(sweep));
             out.flush();
             return 0;
         }

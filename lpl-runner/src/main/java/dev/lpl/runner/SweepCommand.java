@@ -406,12 +406,7 @@ final class SweepCommand implements Callable<Integer> {
             return new LplException("sweep file " + name + " does not exist and no bundled sweep has that name"
                     + (suggestion == null ? "" : "; did you mean " + suggestion + "?") + " (lpl presets lists them)");
         });
-        List<String> lines;
-        try (var in = ExperimentPresets.class.getClassLoader().getResourceAsStream(bundled.resource())) {
-            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-        } catch (IOException | NullPointerException e) {
-            throw new LplException("bundled sweep " + bundled.name() + " cannot be read: " + e, e);
-        }
+        List<String> lines = sweeps.text(bundled).lines().toList();
         return SweepSpec.parse(Path.of(bundled.name() + ".conf"), null, sweeps.parse(bundled).resolve(), lines);
     }
 

@@ -192,7 +192,7 @@ public final class StepBenchmark {
                 MethodObjective objective = runs.method(root);
                 MetaBatches meta = objective.perturbation() instanceof MetaReweighting r ? metaBatches(options, r) : null;
                 TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), device,
-                        objective, runs.weightOptimizer(root), counts, imageShape, EPOCHS, meta);
+                        objective, runs.weightOptimizer(root), counts, imageShape, EPOCHS, meta, null);
                 subjects.add(new Subject(methods.get(i), manager, step, objective));
             }
             for (Subject subject : subjects) {

@@ -80,35 +80,6 @@ public final class TrainingStep {
      * @param epochs the number of epochs of the run
      * @param metaBatches the meta set's batches, which a {@link MetaReweighting} method
      *     (Meta-Weight-Net) learns its weights on; null exactly when the method is none
-     */
-    public TrainingStep(
-            ClassifierBlock block,
-            NDManager manager,
-            ParameterStore parameterStore,
-            Device device,
-            MethodObjective objective,
-            WeightOptimizer optimizer,
-            long[] classCounts,
-            Shape imageShape,
-            int epochs,
-            MetaBatches metaBatches) {
-        this(block, manager, parameterStore, device, objective, optimizer, classCounts, imageShape, epochs, metaBatches,
-                null);
-    }
-
-    /**
-     * Creates the step for an initialised network, with generated images appended to every batch.
-     *
-     * @param block the network, initialised on {@code manager}
-     * @param manager the model's manager
-     * @param parameterStore the parameter store of {@code block}
-     * @param device the device
-     * @param objective the method's objective
-     * @param optimizer the weight optimizer (its learning rate is set by the caller)
-     * @param classCounts the training count of every class
-     * @param imageShape C×H×W
-     * @param epochs the number of epochs of the run
-     * @param metaBatches the meta set's batches (Meta-Weight-Net), or null
      * @param generated the generated share appended to every batch, or null for none
      */
     public TrainingStep(
