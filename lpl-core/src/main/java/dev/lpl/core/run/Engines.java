@@ -4,8 +4,9 @@ import ai.djl.engine.Engine;
 
 /**
  * Starts the deep-learning engine with lpl's settings: offline (DJL must never phone home), the
- * configured number of intra-op threads and one inter-op thread. Thread settings are read by the
- * engine when it starts, so this must run before anything else touches DJL.
+ * configured number of intra-op threads and one inter-op thread, and the C allocator kept from
+ * returning tensor memory to the kernel between passes ({@link NativeAllocator}). Thread settings
+ * are read by the engine when it starts, so this must run before anything else touches DJL.
  */
 public final class Engines {
 
@@ -17,6 +18,7 @@ public final class Engines {
      * @param threads intra-op threads, 0 for the engine's default
      */
     public static void configure(int threads) {
+        NativeAllocator.tune();
         System.setProperty("ai.djl.offline", "true");
         if (threads > 0) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
