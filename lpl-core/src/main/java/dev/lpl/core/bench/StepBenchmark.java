@@ -20,6 +20,7 @@ import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.run.Engines;
 import dev.lpl.core.run.RunFactory;
+import dev.lpl.core.train.ImageFormat;
 import dev.lpl.core.train.MethodObjective;
 import dev.lpl.core.train.TrainingStep;
 import java.util.ArrayList;
@@ -192,7 +193,8 @@ public final class StepBenchmark {
                 MethodObjective objective = runs.method(root);
                 MetaBatches meta = objective.perturbation() instanceof MetaReweighting r ? metaBatches(options, r) : null;
                 TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), device,
-                        objective, runs.weightOptimizer(root), counts, imageShape, EPOCHS, meta, null);
+                        objective, runs.weightOptimizer(root), counts,
+                        new ImageFormat(imageShape, root.getBoolean("training.channels-last")), EPOCHS, meta, null);
                 subjects.add(new Subject(methods.get(i), manager, step, objective));
             }
             for (Subject subject : subjects) {

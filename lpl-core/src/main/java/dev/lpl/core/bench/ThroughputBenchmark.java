@@ -20,7 +20,8 @@ import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.run.Engines;
 import dev.lpl.core.run.RunFactory;
 import dev.lpl.core.train.GradMode;
-import java.nio.FloatBuffer;
+import dev.lpl.core.train.ImageFormat;
+import dev.lpl.core.train.InputBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -117,12 +118,14 @@ public final class ThroughputBenchmark {
         Engine engine = Engines.start();
         Device device = engine.defaultDevice();
         engine.setRandomSeed((int) Seeds.derive(options.seed(), "init"));
-        Shape imageShape = new Shape(options.channels(), options.height(), options.width());
-        float[] images = new float[options.batch() * (int) imageShape.size()];
+        ImageFormat format = new ImageFormat(new Shape(options.channels(), options.height(), options.width()),
+                root.getBoolean("training.channels-last"));
+        float[] images = new float[options.batch() * (int) format.shape().size()];
         SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), "bench-eval"));
         for (int i = 0; i < images.length; i++) {
             images[i] = (float) (random.nextDouble() * 2 - 1);
         }
+        InputBuffer input = new InputBuffer();
         try (NDManager manager = engine.newBaseManager(device)) {
             ClassifierBlock block = runs.model(root, options.channels(), options.height(), options.width(),
                     options.numClasses(), manager);
@@ -133,11 +136,11 @@ public final class ThroughputBenchmark {
             for (int r = -options.warmup(); r < options.rounds(); r++) {
                 double a;
                 try (GradMode off = GradMode.disabled()) {
-                    a = forward(block, store, manager, device, images, imageShape, options.batch());
+                    a = forward(block, store, manager, device, input, images, format, options.batch());
                 }
                 double b;
                 try (GradMode on = GradMode.set(true)) { // as if evaluation left the thread's mode on
-                    b = forward(block, store, manager, device, images, imageShape, options.batch());
+                    b = forward(block, store, manager, device, input, images, format, options.batch());
                 }
                 if (r >= 0) {
                     without[r] = a;
@@ -153,10 +156,10 @@ public final class ThroughputBenchmark {
     }
 
     private static double forward(ClassifierBlock block, ParameterStore store, NDManager manager, Device device,
-            float[] images, Shape imageShape, int batch) {
+            InputBuffer input, float[] images, ImageFormat format, int batch) {
         long start = System.nanoTime();
         try (NDManager m = manager.newSubManager(device)) {
-            NDArray x = m.create(FloatBuffer.wrap(images), new Shape(batch).addAll(imageShape));
+            NDArray x = input.images(m, images, batch, format);
             NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
             logits.argMax(1).toLongArray();
             logits.softmax(1).max(new int[] {1}).toFloatArray();

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *   <li>where the data is read from and how it is fetched: {@code data.path}, {@code
  *       data.cache-dir}, {@code data.*.download}, {@code data.*.url}, {@code data.*.md5} (the data's
  *       identity is recorded in the manifest and checked on resume);</li>
- *   <li>execution: {@code training.threads}, {@code training.backend(s)}, {@code
+ *   <li>execution: {@code training.threads}, {@code training.channels-last}, {@code training.backend(s)}, {@code
  *       training.checkpoint.*}, {@code training.listeners}, {@code training.listener.*}, {@code
  *       data.prefetch}, {@code data.eval-batch-size} (evaluation has no randomness and no
  *       batch-dependent statistics);</li>
@@ -72,6 +72,7 @@ public final class ResultKeys {
             Pattern.compile("data\\.eval-batch-size"),
             Pattern.compile("data\\.[^.]+\\.(download|url|md5)(\\..*)?"),
             Pattern.compile("training\\.threads"),
+            Pattern.compile("training\\.channels-last"),
             Pattern.compile("training\\.backends?(\\..*)?"),
             Pattern.compile("training\\.checkpoint\\..*"),
             Pattern.compile("training\\.listeners?(\\..*)?"));

@@ -18,6 +18,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.train.GradMode;
+import dev.lpl.core.train.ImageFormat;
 import dev.lpl.core.train.InputBuffer;
 import dev.lpl.core.train.MethodObjective;
 
@@ -95,7 +96,8 @@ public final class GanStep {
         Latents latents = Latents.drawWithLabels(spec, n, null, stepSeed);
         try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager(model.device())) {
             scope.suppressNotUsedWarning();
-            NDArray x = input.images(m, batch.images(), new Shape(n, spec.channels(), spec.height(), spec.width()));
+            NDArray x = input.images(m, batch.images(), n,
+                    ImageFormat.channelsFirst(new Shape(spec.channels(), spec.height(), spec.width())));
             NDArray y = input.labels(m, batch.labels());
             NDArray z = m.create(latents.input(), new Shape(n, spec.generatorInput()));
             NDArray fakeY = m.create(latents.labels());

@@ -44,6 +44,7 @@ import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
 import dev.lpl.core.plugin.RegistryComponents;
 import dev.lpl.core.train.Evaluator;
+import dev.lpl.core.train.ImageFormat;
 import dev.lpl.core.train.MethodObjective;
 import dev.lpl.core.train.TrainingEngine;
 import dev.lpl.core.train.TrainingStep;
@@ -312,7 +313,7 @@ public final class RunFactory {
     private record Plan(
             Settings root, String methodName, MethodObjective objective, WeightOptimizer optimizer,
             LearningRateSchedule schedule, Backend backend, List<RunListener> listeners, int epochs, int threads,
-            int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
+            boolean channelsLast, int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
             String datasetName, Settings datasetSettings, LongTail longTail, int padding,
             Augmentation.PaddingMode paddingMode, boolean flip, int batchSize, int evalBatchSize, int prefetch,
             long seed, DatasetContext dataContext, Path indicesFile, TrainingEngine.FineTune fineTune,
@@ -335,6 +336,7 @@ public final class RunFactory {
             int epochs = training.getInt("epochs", 1, 1_000_000);
             TrainingEngine.FineTune fineTune = fineTune(training, epochs);
             int threads = training.getInt("threads", 0, 4096);
+            boolean channelsLast = training.getBoolean("channels-last");
             Settings checkpointing = training.getSettings("checkpoint");
             int checkpointEvery = checkpointing.getInt("every", 0, 1_000_000);
             int checkpointKeep = checkpointing.getInt("keep-last", 1, 1_000_000);
@@ -366,7 +368,7 @@ public final class RunFactory {
             int prefetch = data.getInt("prefetch", 1, 1024);
             long seed = root.getLong("run.seed");
             return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
-                    checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
+                    channelsLast, checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
                     padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, dataContext,
                     indicesFile(data), fineTune, ValidationSplit.parse(data.getSettings("validation")));
         } catch (RuntimeException e) {
@@ -576,7 +578,8 @@ public final class RunFactory {
         // 4. The network.
         Device device = backend.device(engine);
         ImageSet train = dataset.train();
-        Shape imageShape = new Shape(train.channels(), train.height(), train.width());
+        ImageFormat imageFormat =
+                new ImageFormat(new Shape(train.channels(), train.height(), train.width()), plan.channelsLast());
         NDManager manager = engine.newBaseManager(device);
         manager.setName("lpl-model");
         ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses,
@@ -621,18 +624,18 @@ public final class RunFactory {
                         : plan.fineTune() == null ? Integer.MAX_VALUE : plan.fineTune().startEpoch());
         BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
         ParameterStore parameterStore = new ParameterStore(manager, false);
-        Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageShape,
+        Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageFormat,
                 numClasses, logits -> objective.predictionLogits(logits, classCounts));
         // the validation set is evaluated as the test set is: no augmentation, same predictions
         BatchLoader validationLoader = loaded.validation() == null ? null
                 : new BatchLoader(loaded.validation(), augmentation, evalBatchSize, false, 0, prefetch);
         Evaluator validationEvaluator = validationLoader == null ? null : new Evaluator(block, parameterStore,
-                manager, device, validationLoader, imageShape, numClasses,
+                manager, device, validationLoader, imageFormat, numClasses,
                 logits -> objective.predictionLogits(logits, classCounts));
         MetaBatches metaBatches = metaReweighting == null ? null : new MetaBatches(loaded.meta(), augmentation,
                 metaReweighting.metaBatchSize(), Seeds.derive(seed, "meta-loader"));
         TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
-                classCounts, imageShape, epochs, metaBatches, generated);
+                classCounts, imageFormat, epochs, metaBatches, generated);
         TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
                 validationEvaluator, classCounts, epochs, seed, metrics.registry(), plan.fineTune());
         RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);

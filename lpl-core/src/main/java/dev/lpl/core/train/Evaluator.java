@@ -32,7 +32,7 @@ public final class Evaluator {
     private final NDManager manager;
     private final Device device;
     private final BatchLoader loader;
-    private final Shape imageShape;
+    private final ImageFormat format;
     private final int numClasses;
     private final UnaryOperator<NDArray> predictionLogits;
     /** The reused direct buffer the batch is uploaded through (see InputBuffer). */
@@ -46,7 +46,7 @@ public final class Evaluator {
      * @param manager the model's manager (a sub-manager per batch is made from it)
      * @param device the device
      * @param loader the test batches (no shuffle, no augmentation)
-     * @param imageShape C×H×W
+     * @param format the shape of one image and the layout batches are uploaded in
      * @param numClasses C
      * @param predictionLogits maps raw logits to those predictions are taken from (e.g. post-hoc
      *     logit adjustment)
@@ -57,7 +57,7 @@ public final class Evaluator {
             NDManager manager,
             Device device,
             BatchLoader loader,
-            Shape imageShape,
+            ImageFormat format,
             int numClasses,
             UnaryOperator<NDArray> predictionLogits) {
         this.block = requireNonNull(block, "block is null");
@@ -65,7 +65,7 @@ public final class Evaluator {
         this.manager = requireNonNull(manager, "manager is null");
         this.device = requireNonNull(device, "device is null");
         this.loader = requireNonNull(loader, "loader is null");
-        this.imageShape = requireNonNull(imageShape, "imageShape is null");
+        this.format = requireNonNull(format, "format is null");
         this.numClasses = numClasses;
         this.predictionLogits = requireNonNull(predictionLogits, "predictionLogits is null");
     }
@@ -132,8 +132,8 @@ public final class Evaluator {
     public float[] probabilities(ImageSet images, UnaryOperator<NDArray> predictionLogits) {
         requireNonNull(images, "images is null");
         Shape shape = new Shape(images.channels(), images.height(), images.width());
-        if (!shape.equals(imageShape)) {
-            throw new IllegalArgumentException("images are " + shape + ", the network takes " + imageShape);
+        if (!shape.equals(format.shape())) {
+            throw new IllegalArgumentException("images are " + shape + ", the network takes " + format.shape());
         }
         float[] out = new float[Math.multiplyExact(images.size(), numClasses)];
         try (GradMode noGrad = GradMode.disabled(); BatchLoader imagesLoader = loader.forImages(images)) {
@@ -143,7 +143,7 @@ public final class Evaluator {
                 HostBatch batch = batches.next();
                 try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
                     scope.suppressNotUsedWarning();
-                    NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
+                    NDArray x = input.images(m, batch.images(), batch.size(), format);
                     NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
                     float[] p = predictionLogits.apply(logits).softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
                     System.arraycopy(p, 0, out, offset, p.length);
@@ -159,7 +159,7 @@ public final class Evaluator {
         try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
             scope.suppressNotUsedWarning();
             int size = batch.size();
-            NDArray x = input.images(m, batch.images(), new Shape(size).addAll(imageShape));
+            NDArray x = input.images(m, batch.images(), size, format);
             NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
             NDArray scores = predictionLogits.apply(logits);
             NDArray y = input.labels(m, batch.labels());

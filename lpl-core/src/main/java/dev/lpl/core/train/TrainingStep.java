@@ -41,7 +41,7 @@ public final class TrainingStep {
     private final MethodObjective objective;
     private final WeightOptimizer optimizer;
     private final long[] classCounts;
-    private final Shape imageShape;
+    private final ImageFormat format;
     private final int epochs;
     private final List<Parameter> trainable;
     private final boolean featuresFrozen;
@@ -76,7 +76,7 @@ public final class TrainingStep {
      * @param objective the method's objective
      * @param optimizer the weight optimizer (its learning rate is set by the caller)
      * @param classCounts the training count of every class
-     * @param imageShape C×H×W
+     * @param format the shape of one image and the layout batches are uploaded in
      * @param epochs the number of epochs of the run
      * @param metaBatches the meta set's batches, which a {@link MetaReweighting} method
      *     (Meta-Weight-Net) learns its weights on; null exactly when the method is none
@@ -90,7 +90,7 @@ public final class TrainingStep {
             MethodObjective objective,
             WeightOptimizer optimizer,
             long[] classCounts,
-            Shape imageShape,
+            ImageFormat format,
             int epochs,
             MetaBatches metaBatches,
             GeneratedShare generated) {
@@ -109,7 +109,7 @@ public final class TrainingStep {
         this.objective = requireNonNull(objective, "objective is null");
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
         this.classCounts = requireNonNull(classCounts, "classCounts is null").clone();
-        this.imageShape = requireNonNull(imageShape, "imageShape is null");
+        this.format = requireNonNull(format, "format is null");
         this.epochs = epochs;
         this.trainable = block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
         // training.freeze = features: frozen parameters, and batch-norm statistics kept as loaded
@@ -142,7 +142,7 @@ public final class TrainingStep {
     public Result run(HostBatch batch, int epoch, long iteration, long stepSeed, LossVariation variation) {
         try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
             scope.suppressNotUsedWarning();
-            NDArray x = input.images(m, batch.images(), new Shape(batch.size()).addAll(imageShape));
+            NDArray x = input.images(m, batch.images(), batch.size(), format);
             long[] labels = batch.labels();
             if (generated != null) {
                 // the batch's generated share: one forward of the frozen generator, no graph
@@ -234,7 +234,7 @@ public final class TrainingStep {
     private void lookAhead(NDManager m, NDArray x, NDArray y, int epoch, long iteration, long stepSeed) {
         List<NDArray> weighting = metaReweighting.parameters(device);
         HostBatch metaBatch = metaBatches.batch(iteration);
-        NDArray metaX = metaInput.images(m, metaBatch.images(), new Shape(metaBatch.size()).addAll(imageShape));
+        NDArray metaX = metaInput.images(m, metaBatch.images(), metaBatch.size(), format);
         NDArray metaY = metaInput.labels(m, metaBatch.labels());
         float learningRate = (float) optimizer.learningRate();
         int dropoutSeed = (int) Seeds.derive(stepSeed, "look-ahead");

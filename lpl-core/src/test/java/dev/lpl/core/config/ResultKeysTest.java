@@ -84,7 +84,7 @@ class ResultKeysTest {
 
     @Test
     void differencesNameEveryChangedKeyAndNumbersCompareByValue() {
-        ResultKeys one = keys("training.epochs = 1, training.threads = 2, run.name = x");
+        ResultKeys one = keys("training.epochs = 1, training.threads = 2, training.channels-last = false, run.name = x");
         ResultKeys two = keys("training.epochs = 2, training.threads = 1, run.name = y");
         assertThat(one.differences(two)).extracting(Object::toString).containsExactly("training.epochs (1 → 2)");
         assertThat(keys("data.synthetic.imbalance-ratio = 100.0")).isEqualTo(keys(""));
