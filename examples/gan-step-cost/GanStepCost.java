@@ -39,7 +39,8 @@ public class GanStepCost {
             GeneratedShare share = k == 0 ? null : GeneratedShare.open(c.settings().getSettings("data").getSettings("augment")
                     .getSettings("generated"), dataset, 128, manager);
             steps[k] = new TrainingStep(block, manager, new ParameterStore(manager, false), engine.defaultDevice(),
-                    lpl.runFactory().method(c.settings()), lpl.runFactory().weightOptimizer(c.settings()), counts, dev.lpl.core.train.ImageFormat.channelsFirst(shape), 1, null, share);
+                    lpl.runFactory().method(c.settings()), lpl.runFactory().weightOptimizer(c.settings()), counts, dev.lpl.core.train.ImageFormat.channelsFirst(shape),
+                    dev.lpl.core.train.Precision.FP32, 1, null, share);
         }
         SplittableRandom r = new SplittableRandom(3);
         HostBatch[] batches = new HostBatch[2];

@@ -6,6 +6,7 @@ import dev.lpl.core.bench.StepBenchmark;
 import dev.lpl.core.bench.ThroughputBenchmark;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.ResidentMemory;
+import dev.lpl.core.train.CpuFeatures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1", description = "Timed steps per method and round, default: ${DEFAULT-VALUE}.")
     int steps;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16",
+            description = "training.precision of every method (default: the configuration's, fp32).")
+    String precision;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key for every method (repeatable).")
     List<String> overrides = new ArrayList<>();
 
@@ -92,6 +97,9 @@ final class BenchCommand implements Callable<Integer> {
         Bootstrap lpl = parent.bootstrap();
         List<String> sets = new ArrayList<>();
         sets.add("model.type=" + model);
+        if (precision != null) {
+            sets.add("training.precision=" + precision);
+        }
         sets.addAll(overrides);
         StepBenchmark.Options options = new StepBenchmark.Options(
                 shape[0], shape[1], shape[2], classes, batch, warmup, rounds, steps, 42);
@@ -101,6 +109,10 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s, batch %d, %s input, %s, %s; %s per method%n",
                 model, batch, image, Plural.of(classes, "class"), Plural.of(Runtime.getRuntime().availableProcessors(), "thread"),
                 Plural.of((long) rounds * steps, "timed step"));
+        var resolved = lpl.configLoader().load(null, sets).settings().getSettings("training");
+        out.printf(Locale.ROOT, "precision %s, %s, CPU: %s%n", resolved.getString("precision"),
+                resolved.getBoolean("channels-last") ? "channels-last input" : "channels-first input",
+                CpuFeatures.detect().summary());
         String format = "%-16s %10s %9s %9s %12s %12s %8s %10s%n";
         out.printf(Locale.ROOT, format, "method", "median ms", "p10 ms", "p90 ms", "objective ms", "images/s",
                 "vs " + methods.get(0), "objective-");

@@ -20,8 +20,10 @@ import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
 import dev.lpl.core.run.Engines;
 import dev.lpl.core.run.RunFactory;
+import dev.lpl.core.train.CpuFeatures;
 import dev.lpl.core.train.ImageFormat;
 import dev.lpl.core.train.MethodObjective;
+import dev.lpl.core.train.Precision;
 import dev.lpl.core.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -186,6 +188,8 @@ public final class StepBenchmark {
             Shape imageShape = new Shape(options.channels(), options.height(), options.width());
             for (int i = 0; i < methods.size(); i++) {
                 Settings root = configs.get(i);
+                Precision precision = Precision.parse(root.getString("training.precision"));
+                precision.checkSupported(device, CpuFeatures.detect());
                 engine.setRandomSeed((int) Seeds.derive(options.seed(), "init"));
                 NDManager manager = engine.newBaseManager(device);
                 ClassifierBlock block = runs.model(root, options.channels(), options.height(), options.width(),
@@ -194,7 +198,8 @@ public final class StepBenchmark {
                 MetaBatches meta = objective.perturbation() instanceof MetaReweighting r ? metaBatches(options, r) : null;
                 TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), device,
                         objective, runs.weightOptimizer(root), counts,
-                        new ImageFormat(imageShape, root.getBoolean("training.channels-last")), EPOCHS, meta, null);
+                        new ImageFormat(imageShape, root.getBoolean("training.channels-last")), precision, EPOCHS, meta,
+                        null);
                 subjects.add(new Subject(methods.get(i), manager, step, objective));
             }
             for (Subject subject : subjects) {

@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.lpl.api.Seeds;
@@ -19,9 +20,11 @@ import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.run.Engines;
 import dev.lpl.core.run.RunFactory;
+import dev.lpl.core.train.CpuFeatures;
 import dev.lpl.core.train.GradMode;
 import dev.lpl.core.train.ImageFormat;
 import dev.lpl.core.train.InputBuffer;
+import dev.lpl.core.train.Precision;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -120,6 +123,8 @@ public final class ThroughputBenchmark {
         engine.setRandomSeed((int) Seeds.derive(options.seed(), "init"));
         ImageFormat format = new ImageFormat(new Shape(options.channels(), options.height(), options.width()),
                 root.getBoolean("training.channels-last"));
+        Precision precision = Precision.parse(root.getString("training.precision"));
+        precision.checkSupported(device, CpuFeatures.detect());
         float[] images = new float[options.batch() * (int) format.shape().size()];
         SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), "bench-eval"));
         for (int i = 0; i < images.length; i++) {
@@ -136,11 +141,11 @@ public final class ThroughputBenchmark {
             for (int r = -options.warmup(); r < options.rounds(); r++) {
                 double a;
                 try (GradMode off = GradMode.disabled()) {
-                    a = forward(block, store, manager, device, input, images, format, options.batch());
+                    a = forward(block, store, manager, device, input, images, format, precision, options.batch());
                 }
                 double b;
                 try (GradMode on = GradMode.set(true)) { // as if evaluation left the thread's mode on
-                    b = forward(block, store, manager, device, input, images, format, options.batch());
+                    b = forward(block, store, manager, device, input, images, format, precision, options.batch());
                 }
                 if (r >= 0) {
                     without[r] = a;
@@ -156,11 +161,13 @@ public final class ThroughputBenchmark {
     }
 
     private static double forward(ClassifierBlock block, ParameterStore store, NDManager manager, Device device,
-            InputBuffer input, float[] images, ImageFormat format, int batch) {
+            InputBuffer input, float[] images, ImageFormat format, Precision precision, int batch) {
         long start = System.nanoTime();
-        try (NDManager m = manager.newSubManager(device)) {
-            NDArray x = input.images(m, images, batch, format);
-            NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
+        try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
+            scope.suppressNotUsedWarning();
+            NDArray x = precision.input(input.images(m, images, batch, format));
+            NDArray logits = precision.output(
+                    block.forward(precision.parameters(store), new NDList(x), false).singletonOrThrow());
             logits.argMax(1).toLongArray();
             logits.softmax(1).max(new int[] {1}).toFloatArray();
         }

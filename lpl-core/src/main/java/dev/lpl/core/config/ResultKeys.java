@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  *   <li>keys at defaults that runs of an lpl without the key had implicitly: {@code
  *       model.init-from} when {@code null} (a file it names is a result key), {@code
  *       model.init-from-parts} when {@code all} or without a file, {@code training.freeze} when
- *       {@code none}, {@code model.class-scale} when {@code false}, {@code
+ *       {@code none}, {@code training.precision} when {@code fp32}, {@code model.class-scale} when {@code false}, {@code
  *       method.lpl.bound.varied-balanced.count-absent-as-zero} when {@code false}, {@code data.sampling} when {@code
  *       instance}, {@code data.validation.*} when it asks for no validation set, {@code
  *       data.augment.generated.*} when its {@code run} is {@code null};</li>
@@ -117,6 +117,9 @@ public final class ResultKeys {
         }
         if (!flat.containsKey("model.init-from") || "all".equals(flat.get("model.init-from-parts"))) {
             flat.remove("model.init-from-parts");
+        }
+        if ("fp32".equals(flat.get("training.precision"))) {
+            flat.remove("training.precision");
         }
         if ("none".equals(flat.get("training.freeze"))) {
             flat.remove("training.freeze");

@@ -44,8 +44,10 @@ import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.core.plugin.PluginRegistry;
 import dev.lpl.core.plugin.RegistryComponents;
 import dev.lpl.core.train.Evaluator;
+import dev.lpl.core.train.CpuFeatures;
 import dev.lpl.core.train.ImageFormat;
 import dev.lpl.core.train.MethodObjective;
+import dev.lpl.core.train.Precision;
 import dev.lpl.core.train.TrainingEngine;
 import dev.lpl.core.train.TrainingStep;
 import dev.lpl.core.config.ConfigLoader;
@@ -313,7 +315,7 @@ public final class RunFactory {
     private record Plan(
             Settings root, String methodName, MethodObjective objective, WeightOptimizer optimizer,
             LearningRateSchedule schedule, Backend backend, List<RunListener> listeners, int epochs, int threads,
-            boolean channelsLast, int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
+            boolean channelsLast, Precision precision, int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
             String datasetName, Settings datasetSettings, LongTail longTail, int padding,
             Augmentation.PaddingMode paddingMode, boolean flip, int batchSize, int evalBatchSize, int prefetch,
             long seed, DatasetContext dataContext, Path indicesFile, TrainingEngine.FineTune fineTune,
@@ -337,6 +339,11 @@ public final class RunFactory {
             TrainingEngine.FineTune fineTune = fineTune(training, epochs);
             int threads = training.getInt("threads", 0, 4096);
             boolean channelsLast = training.getBoolean("channels-last");
+            Precision precision = Precision.parse(training.getChoice("precision", List.of("fp32", "bf16")));
+            if (precision != Precision.FP32 && objective.perturbation() instanceof MetaReweighting) {
+                throw new LplException("training.precision = " + precision.settingValue() + " is not supported with "
+                        + methodName + " (its look-ahead runs in fp32 only); use training.precision = fp32");
+            }
             Settings checkpointing = training.getSettings("checkpoint");
             int checkpointEvery = checkpointing.getInt("every", 0, 1_000_000);
             int checkpointKeep = checkpointing.getInt("keep-last", 1, 1_000_000);
@@ -368,7 +375,7 @@ public final class RunFactory {
             int prefetch = data.getInt("prefetch", 1, 1024);
             long seed = root.getLong("run.seed");
             return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
-                    channelsLast, checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
+                    channelsLast, precision, checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
                     padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, dataContext,
                     indicesFile(data), fineTune, ValidationSplit.parse(data.getSettings("validation")));
         } catch (RuntimeException e) {
@@ -580,6 +587,7 @@ public final class RunFactory {
         ImageSet train = dataset.train();
         ImageFormat imageFormat =
                 new ImageFormat(new Shape(train.channels(), train.height(), train.width()), plan.channelsLast());
+        plan.precision().checkSupported(device, CpuFeatures.detect());
         NDManager manager = engine.newBaseManager(device);
         manager.setName("lpl-model");
         ClassifierBlock block = model(root, plan.head(), train.channels(), train.height(), train.width(), numClasses,
@@ -625,17 +633,17 @@ public final class RunFactory {
         BatchLoader testLoader = new BatchLoader(dataset.test(), augmentation, evalBatchSize, false, 0, prefetch);
         ParameterStore parameterStore = new ParameterStore(manager, false);
         Evaluator evaluator = new Evaluator(block, parameterStore, manager, device, testLoader, imageFormat,
-                numClasses, logits -> objective.predictionLogits(logits, classCounts));
+                plan.precision(), numClasses, logits -> objective.predictionLogits(logits, classCounts));
         // the validation set is evaluated as the test set is: no augmentation, same predictions
         BatchLoader validationLoader = loaded.validation() == null ? null
                 : new BatchLoader(loaded.validation(), augmentation, evalBatchSize, false, 0, prefetch);
         Evaluator validationEvaluator = validationLoader == null ? null : new Evaluator(block, parameterStore,
-                manager, device, validationLoader, imageFormat, numClasses,
+                manager, device, validationLoader, imageFormat, plan.precision(), numClasses,
                 logits -> objective.predictionLogits(logits, classCounts));
         MetaBatches metaBatches = metaReweighting == null ? null : new MetaBatches(loaded.meta(), augmentation,
                 metaReweighting.metaBatchSize(), Seeds.derive(seed, "meta-loader"));
         TrainingStep step = new TrainingStep(block, manager, parameterStore, device, objective, optimizer,
-                classCounts, imageFormat, epochs, metaBatches, generated);
+                classCounts, imageFormat, plan.precision(), epochs, metaBatches, generated);
         TrainingEngine trainingEngine = new TrainingEngine(step, optimizer, schedule, trainLoader, evaluator,
                 validationEvaluator, classCounts, epochs, seed, metrics.registry(), plan.fineTune());
         RunDirectory runDirectory = resumeFrom == null ? RunDirectory.create(directory) : RunDirectory.open(directory);

@@ -29,6 +29,7 @@ public final class Evaluator {
 
     private final ClassifierBlock block;
     private final ParameterStore parameterStore;
+    private final Precision precision;
     private final NDManager manager;
     private final Device device;
     private final BatchLoader loader;
@@ -47,6 +48,7 @@ public final class Evaluator {
      * @param device the device
      * @param loader the test batches (no shuffle, no augmentation)
      * @param format the shape of one image and the layout batches are uploaded in
+     * @param precision the precision the network runs in
      * @param numClasses C
      * @param predictionLogits maps raw logits to those predictions are taken from (e.g. post-hoc
      *     logit adjustment)
@@ -58,10 +60,12 @@ public final class Evaluator {
             Device device,
             BatchLoader loader,
             ImageFormat format,
+            Precision precision,
             int numClasses,
             UnaryOperator<NDArray> predictionLogits) {
         this.block = requireNonNull(block, "block is null");
-        this.parameterStore = requireNonNull(parameterStore, "parameterStore is null");
+        this.precision = requireNonNull(precision, "precision is null");
+        this.parameterStore = precision.parameters(requireNonNull(parameterStore, "parameterStore is null"));
         this.manager = requireNonNull(manager, "manager is null");
         this.device = requireNonNull(device, "device is null");
         this.loader = requireNonNull(loader, "loader is null");
@@ -144,7 +148,8 @@ public final class Evaluator {
                 try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager(device)) {
                     scope.suppressNotUsedWarning();
                     NDArray x = input.images(m, batch.images(), batch.size(), format);
-                    NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+                    NDArray logits = precision.output(
+                    block.forward(parameterStore, new NDList(precision.input(x)), false).singletonOrThrow());
                     float[] p = predictionLogits.apply(logits).softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
                     System.arraycopy(p, 0, out, offset, p.length);
                     offset += p.length;
@@ -160,7 +165,8 @@ public final class Evaluator {
             scope.suppressNotUsedWarning();
             int size = batch.size();
             NDArray x = input.images(m, batch.images(), size, format);
-            NDArray logits = block.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+            NDArray logits = precision.output(
+                    block.forward(parameterStore, new NDList(precision.input(x)), false).singletonOrThrow());
             NDArray scores = predictionLogits.apply(logits);
             NDArray y = input.labels(m, batch.labels());
             // one transfer per batch: [predicted class (exact in float32 below 2^24), confidence, loss]

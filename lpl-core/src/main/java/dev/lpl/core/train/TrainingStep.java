@@ -34,7 +34,9 @@ public final class TrainingStep {
 
     private final ClassifierBlock block;
     private final NDManager manager;
+    /** The store the network runs with: the master weights, or their low-precision copies. */
     private final ParameterStore parameterStore;
+    private final Precision precision;
     private final Device device;
     private final MethodObjective objective;
     private final WeightOptimizer optimizer;
@@ -72,6 +74,7 @@ public final class TrainingStep {
      * @param optimizer the weight optimizer (its learning rate is set by the caller)
      * @param classCounts the training count of every class
      * @param format the shape of one image and the layout batches are uploaded in
+     * @param precision the precision the network runs in
      * @param epochs the number of epochs of the run
      * @param metaBatches the meta set's batches, which a {@link MetaReweighting} method
      *     (Meta-Weight-Net) learns its weights on; null exactly when the method is none
@@ -86,6 +89,7 @@ public final class TrainingStep {
             WeightOptimizer optimizer,
             long[] classCounts,
             ImageFormat format,
+            Precision precision,
             int epochs,
             MetaBatches metaBatches,
             GeneratedShare generated) {
@@ -98,7 +102,8 @@ public final class TrainingStep {
         }
         this.block = requireNonNull(block, "block is null");
         this.manager = requireNonNull(manager, "manager is null");
-        this.parameterStore = requireNonNull(parameterStore, "parameterStore is null");
+        this.precision = requireNonNull(precision, "precision is null");
+        this.parameterStore = precision.parameters(requireNonNull(parameterStore, "parameterStore is null"));
         this.device = requireNonNull(device, "device is null");
         this.objective = requireNonNull(objective, "objective is null");
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
@@ -110,6 +115,9 @@ public final class TrainingStep {
         this.featuresFrozen = !block.features().getParameters().isEmpty()
                 && block.features().getParameters().values().stream().noneMatch(Parameter::requiresGradient);
         this.classifierWeight = block.linearClassifierWeight().orElse(null);
+        if (metaReweighting != null && precision != Precision.FP32) {
+            throw new IllegalArgumentException("Meta-Weight-Net's look-ahead runs in fp32 only");
+        }
         this.lookAhead = metaReweighting == null ? null : new MetaLookAhead(block, device, objective, metaReweighting,
                 metaBatches, optimizer, trainable, format);
     }
@@ -146,6 +154,7 @@ public final class TrainingStep {
                 x = mixed.images();
                 labels = mixed.labels();
             }
+            x = precision.input(x);
             NDArray y = input.labels(m, labels);
             NDArray loss;
             NDArray logits;
@@ -154,10 +163,11 @@ public final class TrainingStep {
             int dropoutSeed = lookAhead == null ? 0 : lookAhead.beforeForward(stepSeed);
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDList features = block.features().forward(parameterStore, new NDList(x), !featuresFrozen);
-                logits = block.logits(parameterStore, features, true).singletonOrThrow();
+                logits = precision.output(block.logits(parameterStore, features, true).singletonOrThrow());
+                // the method sees float32 features and logits whatever the network's precision
                 TrainingView view = new TrainingView(classCounts, epoch, epochs, m,
-                        features.singletonOrThrow(), classifierWeight == null ? null : classifierWeight.getArray(),
-                        iteration, stepSeed);
+                        precision.output(features.singletonOrThrow()),
+                        classifierWeight == null ? null : classifierWeight.getArray(), iteration, stepSeed);
                 long start = System.nanoTime();
                 MethodObjective.Result result = objective.compute(logits, y, view);
                 loss = result.loss();

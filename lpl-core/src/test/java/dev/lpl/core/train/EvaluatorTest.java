@@ -50,7 +50,7 @@ class EvaluatorTest {
             block.setInitializer(new NormalInitializer(0.1f), ai.djl.nn.Parameter.Type.WEIGHT);
             block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 4, 4));
             Evaluator evaluator = new Evaluator(block, new ParameterStore(manager, false), manager, Device.cpu(), loader,
-                    ImageFormat.channelsFirst(new Shape(1, 4, 4)), 3, logits -> logits);
+                    ImageFormat.channelsFirst(new Shape(1, 4, 4)), Precision.FP32, 3, logits -> logits);
 
             JniUtils.setGradMode(true); // as on a fresh thread, and after DJL's collector closes
             List<Boolean> gradMode = new ArrayList<>();
@@ -119,7 +119,7 @@ class EvaluatorTest {
             block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 4, 4));
             float[] shift = {0f, 1f, -2f};
             Evaluator evaluator = new Evaluator(block, new ParameterStore(manager, false), manager, Device.cpu(), loader,
-                    ImageFormat.channelsFirst(new Shape(1, 4, 4)), 3, logits -> logits.add(manager.create(shift)));
+                    ImageFormat.channelsFirst(new Shape(1, 4, 4)), Precision.FP32, 3, logits -> logits.add(manager.create(shift)));
 
             JniUtils.setGradMode(true);
             List<Boolean> gradMode = new ArrayList<>();

@@ -148,7 +148,7 @@ class MetaLookAheadTest {
             WeightOptimizer optimizer = LPL.runFactory().weightOptimizer(root);
             optimizer.setLearningRate(LEARNING_RATE);
             TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), Device.cpu(),
-                    objective, optimizer, new long[] {100, 10}, new ImageFormat(IMAGE, true), 10, metaBatches,
+                    objective, optimizer, new long[] {100, 10}, new ImageFormat(IMAGE, true), Precision.FP32, 10, metaBatches,
                     null);
             float loss = step.run(hostBatch, 0, 0, 77, null).loss();
             assertThat(Float.isFinite(loss)).isTrue();

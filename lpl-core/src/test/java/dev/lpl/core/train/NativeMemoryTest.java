@@ -51,7 +51,7 @@ class NativeMemoryTest {
                 MethodObjective objective = LPL.runFactory().method(root)) {
             ClassifierBlock block = LPL.runFactory().model(root, 3, 32, 32, 2, manager);
             TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), Device.cpu(),
-                    objective, LPL.runFactory().weightOptimizer(root), counts, new ImageFormat(imageShape, true), 10,
+                    objective, LPL.runFactory().weightOptimizer(root), counts, new ImageFormat(imageShape, true), Precision.FP32, 10,
                     null, null);
             for (int i = 0; i < WARMUP; i++) {
                 step.run(hostBatch, 0);
