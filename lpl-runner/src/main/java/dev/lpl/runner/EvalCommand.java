@@ -1,13 +1,14 @@
 package dev.lpl.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.run.Checkpoints;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.ModelSelection;
-import dev.lpl.core.run.RunDirectory;
 import dev.lpl.core.run.PreparedRun;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.RunStatus;
+import dev.lpl.core.rundir.Summary;
 import dev.lpl.core.train.ShotGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -153,14 +154,14 @@ final class EvalCommand implements Callable<Integer> {
 
         /** Reads the summary; a run without one, or written before selection existed, has no validation split. */
         static RunSelection read(Path runDir) {
-            Path summary = runDir.resolve(RunDirectory.SUMMARY);
+            Path summary = runDir.resolve(RunFiles.SUMMARY);
             if (!Files.isRegularFile(summary)) {
                 return new RunSelection(false, false);
             }
             try {
-                JsonNode node = Json.mapper().readTree(summary.toFile());
-                return new RunSelection(ModelSelection.VALIDATION.equals(node.path("selection").asText()),
-                        "completed".equals(node.path("status").asText()));
+                Summary read = RunFiles.readSummary(runDir);
+                return new RunSelection(ModelSelection.VALIDATION.equals(read.selection()),
+                        read.status() == RunStatus.COMPLETED);
             } catch (IOException e) {
                 throw new LplException(summary + " cannot be read: " + e.getMessage(), e);
             }

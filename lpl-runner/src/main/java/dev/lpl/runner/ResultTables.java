@@ -3,9 +3,9 @@ package dev.lpl.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.api.data.ImageDataset;
 import dev.lpl.api.training.EpochResult;
-import dev.lpl.core.run.Json;
 import dev.lpl.core.run.PreparedRun;
-import dev.lpl.core.run.RunDirectory;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.Summary;
 import dev.lpl.core.train.ShotGroup;
 import dev.lpl.core.train.TrainingEngine.EpochOutcome;
 import java.io.PrintWriter;
@@ -76,18 +76,22 @@ final class ResultTables {
      */
     static void printSelection(PrintWriter out, Path runDirectory) {
         try {
-            JsonNode summary = Json.mapper().readTree(runDirectory.resolve(RunDirectory.SUMMARY).toFile());
-            JsonNode best = summary.path("best");
-            if (best.isObject()) {
+            Summary.Figures best = RunFiles.readSummary(runDirectory).best();
+            if (best != null) {
                 out.printf(Locale.ROOT, "best    epoch %d, selected on validation balanced accuracy (%s): test balanced"
-                        + " accuracy %s; checkpoints/best%n", best.path("epoch").asInt(),
-                        percent(best.path("val_balanced_accuracy").asDouble()).strip(),
-                        percent(best.path("balanced_accuracy").asDouble()).strip());
+                        + " accuracy %s; checkpoints/best%n", best.epoch() == null ? 0 : best.epoch(),
+                        percent(zeroIfNull(best.valBalancedAccuracy())).strip(),
+                        percent(zeroIfNull(best.balancedAccuracy())).strip());
             } else {
                 out.println("best    none: no validation split (data.validation), so the final epoch is the result");
             }
         } catch (java.io.IOException e) {
             // the summary was written by this run; a failure to read it only loses this line
         }
+    }
+
+    /** A figure as this line has always shown it: 0 when absent or undefined (JSON null). */
+    private static double zeroIfNull(Double value) {
+        return value == null || value.isNaN() ? 0 : value;
     }
 }

@@ -20,9 +20,10 @@ import dev.lpl.core.interop.ModelWeights;
 import dev.lpl.core.run.Engines;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.RunDirectory;
+import dev.lpl.core.rundir.Manifest;
+import dev.lpl.core.rundir.RunFiles;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,17 +71,14 @@ final class RunNetwork implements AutoCloseable {
         requireNonNull(choice, "choice is null");
         Path runDir = choice.runDir();
         RunConfig config = lpl.configLoader().load(runDir.resolve(RunDirectory.RESOLVED_CONF), List.of());
-        JsonNode manifest = read(runDir.resolve(RunDirectory.MANIFEST));
-        JsonNode shapeNode = manifest.path("dataset").path("image_shape");
-        JsonNode classesNode = manifest.path("dataset").path("classes");
-        if (shapeNode.size() != 3 || !classesNode.isArray() || classesNode.size() < 2) {
+        Manifest manifest = readManifest(runDir);
+        Manifest.Dataset data = manifest.dataset();
+        List<Integer> shape = data == null || data.imageShape() == null ? List.of() : data.imageShape();
+        List<String> classes = data == null || data.classes() == null ? List.of() : data.classes();
+        if (shape.size() != 3 || shape.contains(null) || classes.size() < 2) {
             throw new LplException(runDir.resolve(RunDirectory.MANIFEST) + " has no dataset.image_shape or"
                     + " dataset.classes (a run of an older lpl?); lpl export needs both");
         }
-        List<Integer> shape = new ArrayList<>();
-        shapeNode.forEach(n -> shape.add(n.asInt()));
-        List<String> classes = new ArrayList<>();
-        classesNode.forEach(n -> classes.add(n.asText()));
         int epoch = read(choice.checkpointDir().resolve("state.json")).path("epoch").asInt();
         Settings root = config.settings();
         Engines.configure(root.getSettings("training").getInt("threads", 0, 4096));
@@ -93,11 +91,20 @@ final class RunNetwork implements AutoCloseable {
                     classes.size(), manager);
             ModelWeights.load(choice.checkpointDir(), block, "model " + model + ", " + head.configName() + " head, "
                     + classes.size() + " classes, from " + RunDirectory.RESOLVED_CONF, "checkpoint", manager);
-            return new RunNetwork(config, manifest.path("run").asText(runDir.getFileName().toString()), model, head,
+            return new RunNetwork(config, manifest.run() != null ? manifest.run() : runDir.getFileName().toString(),
+                    model, head,
                     List.copyOf(shape), List.copyOf(classes), epoch, manager, block);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    private static Manifest readManifest(Path runDir) {
+        try {
+            return RunFiles.readManifest(runDir);
+        } catch (IOException e) {
+            throw new LplException(runDir.resolve(RunFiles.MANIFEST) + " cannot be read: " + e.getMessage(), e);
         }
     }
 

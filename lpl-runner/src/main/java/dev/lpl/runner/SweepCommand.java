@@ -4,7 +4,8 @@ import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.ResultKeys;
 import dev.lpl.core.config.RunConfig;
-import dev.lpl.core.run.Json;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.Summary;
 import dev.lpl.runner.compare.ComparisonTable;
 import dev.lpl.runner.compare.GroupKey;
 import dev.lpl.runner.report.RunDirectoryReader;
@@ -447,8 +448,10 @@ final class SweepCommand implements Callable<Integer> {
 
     private static String figures(Path directory) {
         try {
-            var node = Json.mapper().readTree(directory.resolve("summary.json").toFile()).path("final");
-            return String.format(Locale.ROOT, "; balanced accuracy %.2f%%", 100 * node.path("balanced_accuracy").asDouble());
+            Summary.Figures last = RunFiles.readSummary(directory).last();
+            Double figure = last == null ? null : last.balancedAccuracy();
+            double balanced = figure == null || figure.isNaN() ? 0 : figure; // as it always read: 0 when absent
+            return String.format(Locale.ROOT, "; balanced accuracy %.2f%%", 100 * balanced);
         } catch (IOException e) {
             return "";
         }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How a run's epochs are selected, as {@code summary.json} records it. {@code selection} is {@link
@@ -45,12 +46,26 @@ public final class ModelSelection {
      * @return the selected line
      */
     public static Map<String, Object> firstArgmax(List<Map<String, Object>> history, String key) {
-        requireNonNull(history, "history is null");
         requireNonNull(key, "key is null");
-        Map<String, Object> best = history.get(0);
-        for (Map<String, Object> line : history) {
-            double value = number(line.get(key));
-            double bestValue = number(best.get(key));
+        return firstArgmax(history, line -> number(line.get(key)));
+    }
+
+    /**
+     * Returns the first line with the highest value of a figure; a line without a finite value
+     * never wins over one with it.
+     *
+     * @param history lines of {@code metrics.jsonl}, in epoch order, at least one
+     * @param figure the figure to maximise ({@code NaN} when a line lacks it)
+     * @param <T> the type of a line
+     * @return the selected line
+     */
+    public static <T> T firstArgmax(List<T> history, ToDoubleFunction<? super T> figure) {
+        requireNonNull(history, "history is null");
+        requireNonNull(figure, "figure is null");
+        T best = history.get(0);
+        for (T line : history) {
+            double value = figure.applyAsDouble(line);
+            double bestValue = figure.applyAsDouble(best);
             if (value > bestValue || (Double.isNaN(bestValue) && !Double.isNaN(value))) {
                 best = line;
             }
@@ -67,7 +82,21 @@ public final class ModelSelection {
      * @return true if it is the new best
      */
     public static boolean isNewBest(List<Map<String, Object>> history, String key, double value) {
-        return !Double.isNaN(value) && history.stream().noneMatch(h -> number(h.get(key)) >= value);
+        return isNewBest(history, h -> number(h.get(key)), value);
+    }
+
+    /**
+     * Returns whether a new epoch's value of a figure beats every earlier epoch's (a tie keeps the
+     * earlier).
+     *
+     * @param history the earlier lines
+     * @param figure the figure ({@code NaN} when a line lacks it)
+     * @param value the new epoch's value
+     * @param <T> the type of a line
+     * @return true if it is the new best
+     */
+    public static <T> boolean isNewBest(List<T> history, ToDoubleFunction<? super T> figure, double value) {
+        return !Double.isNaN(value) && history.stream().noneMatch(h -> figure.applyAsDouble(h) >= value);
     }
 
     private static double number(Object value) {

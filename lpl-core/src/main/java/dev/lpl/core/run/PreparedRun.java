@@ -14,6 +14,11 @@ import dev.lpl.api.training.RunListener;
 import dev.lpl.api.training.WeightOptimizer;
 import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.interop.ModelWeights;
+import dev.lpl.core.rundir.Manifest;
+import dev.lpl.core.rundir.MetricsLine;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.RunStatus;
+import dev.lpl.core.rundir.Summary;
 import dev.lpl.core.train.Calibration;
 import dev.lpl.core.train.MethodObjective;
 import dev.lpl.core.train.ShotGroup;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -135,6 +141,12 @@ public final class PreparedRun implements AutoCloseable {
      */
     public record Outcome(Status status, EpochOutcome last, Path checkpoint) {}
 
+    /** What {@code best} is selected on: the validation balanced accuracy ({@link ModelSelection#VALIDATION_KEY}). */
+    private static final ToDoubleFunction<MetricsLine> VALIDATION_FIGURE =
+            line -> MetricsLine.orNaN(line.valBalancedAccuracy());
+    /** What {@code test_selected} is selected on: the test balanced accuracy ({@link ModelSelection#TEST_KEY}). */
+    private static final ToDoubleFunction<MetricsLine> TEST_FIGURE = line -> MetricsLine.orNaN(line.balancedAccuracy());
+
     /** state.json keys of the bookkeeping a checkpoint carries. */
     private static final String HISTORY = "history";
     private static final String DETAIL = "detail";
@@ -146,8 +158,8 @@ public final class PreparedRun implements AutoCloseable {
     private final Training training;
     private final List<RunListener> listeners;
     private final List<AutoCloseable> resources;
-    private final List<Map<String, Object>> history = new ArrayList<>();
-    private Map<String, Object> detail = Map.of();
+    private final List<MetricsLine> history = new ArrayList<>();
+    private Summary.Detail detail = Summary.Detail.NONE;
     private Integer bestEpoch;
     private final List<String> resumeNotes = new ArrayList<>();
     private Position start;
@@ -383,11 +395,16 @@ public final class PreparedRun implements AutoCloseable {
             checkpoints.prune(); // a crash may have come between a checkpoint and its prune
         }
         if (state != null && state.has(HISTORY)) {
-            history.addAll(Json.mapper().convertValue(state.get(HISTORY),
-                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {}));
-            detail = Json.mapper().convertValue(state.path(DETAIL), LinkedHashMap.class);
+            try {
+                state.get(HISTORY).forEach(line -> history.add(RunFiles.fromTree(line, MetricsLine.class)));
+                detail = state.path(DETAIL).isObject()
+                        ? RunFiles.fromTree(state.get(DETAIL), Summary.Detail.class) : Summary.Detail.NONE;
+            } catch (IllegalArgumentException e) {
+                throw new LplException("the state.json of checkpoint " + chosen.orElseThrow() + " is corrupt: "
+                        + e.getMessage(), e);
+            }
             bestEpoch = state.path(BEST_EPOCH).isInt() ? state.get(BEST_EPOCH).asInt() : null;
-            directory.writeLines(RunDirectory.METRICS, history.stream().map(Json::line).toList());
+            directory.writeLines(RunDirectory.METRICS, history.stream().map(RunFiles::metricsLineText).toList());
             checkpoints.repairBest(bestEpoch).ifPresent(resumeNotes::add);
         } else {
             restoreLegacyBookkeeping();
@@ -399,9 +416,7 @@ public final class PreparedRun implements AutoCloseable {
     private void restoreLegacyBookkeeping() {
         for (String line : directory.truncateLines(RunDirectory.METRICS, start.epoch())) {
             try {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> map = Json.mapper().readValue(line, LinkedHashMap.class);
-                history.add(map);
+                history.add(RunFiles.parseMetricsLine(line));
             } catch (IOException e) {
                 throw new LplException(directory.path().resolve(RunDirectory.METRICS) + " is corrupt: " + e.getMessage(), e);
             }
@@ -409,14 +424,7 @@ public final class PreparedRun implements AutoCloseable {
         Path summary = directory.path().resolve(RunDirectory.SUMMARY);
         if (Files.isRegularFile(summary) && !history.isEmpty()) {
             try {
-                JsonNode node = Json.mapper().readTree(summary.toFile());
-                Map<String, Object> kept = new LinkedHashMap<>();
-                for (String key : List.of("classes", "confusion", "calibration")) {
-                    if (node.has(key)) {
-                        kept.put(key, Json.mapper().convertValue(node.get(key), Object.class));
-                    }
-                }
-                detail = kept;
+                detail = RunFiles.readSummary(directory.path()).detail();
             } catch (IOException e) {
                 // the summary is rewritten at the next epoch
             }
@@ -425,10 +433,8 @@ public final class PreparedRun implements AutoCloseable {
 
     private void checkSameData() {
         try {
-            JsonNode manifest = Json.mapper().readTree(directory.path().resolve(RunDirectory.MANIFEST).toFile());
-            Map<String, String> recorded = new LinkedHashMap<>();
-            manifest.path("dataset").path("identity").fields()
-                    .forEachRemaining(e -> recorded.put(e.getKey(), e.getValue().asText()));
+            Manifest.Dataset data = RunFiles.readManifest(directory.path()).dataset();
+            Map<String, String> recorded = data == null || data.identity() == null ? Map.of() : data.identity();
             Map<String, String> now = description.dataset().identity();
             if (!recorded.equals(now)) {
                 String key = now.keySet().stream().filter(k -> !now.get(k).equals(recorded.get(k)))
@@ -437,8 +443,9 @@ public final class PreparedRun implements AutoCloseable {
                         + key + ": was " + recorded.get(key) + ", now " + now.get(key)
                         + "); resume with the same dataset files");
             }
-            JsonNode validation = manifest.path("dataset").path("validation");
-            String recordedHash = validation.isObject() ? validation.path("indices_sha256").asText() : null;
+            Map<String, Object> validation = data == null ? null : data.validation();
+            String recordedHash = validation == null ? null
+                    : String.valueOf(validation.getOrDefault("indices_sha256", ""));
             String hash = description.validation() == null ? null
                     : String.valueOf(description.validation().get("indices_sha256"));
             if (!java.util.Objects.equals(recordedHash, hash)) {
@@ -474,7 +481,7 @@ public final class PreparedRun implements AutoCloseable {
             files.put(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of run " + description.name()
                     + System.lineSeparator() + "# repeat with: lpl train -c " + RunDirectory.RESOLVED_CONF
                     + " --out NEW_DIR" + System.lineSeparator() + config.render());
-            files.put(RunDirectory.MANIFEST, Json.pretty(manifest()));
+            files.put(RunDirectory.MANIFEST, RunFiles.manifestText(manifest()));
             if (description.trainIndices() != null) {
                 files.put(RunDirectory.TRAIN_INDICES, Arrays.stream(description.trainIndices())
                         .mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
@@ -503,13 +510,13 @@ public final class PreparedRun implements AutoCloseable {
                 @Override
                 public void stopped(Position position) {
                     stopCheckpoint = writeCheckpoint(position);
-                    writeSummary("stopped", Map.of("stopped_at", Map.of("epoch", position.epoch() + 1,
-                            "batch", position.batch()), "checkpoint", relative(stopCheckpoint)));
+                    writeSummary(RunStatus.STOPPED, new Summary.StoppedAt(position.epoch() + 1, position.batch()),
+                            relative(stopCheckpoint), null);
                 }
             }, stopRequested);
         } catch (TrainingEngine.NonFiniteLossException e) {
             Optional<Path> good = training.checkpoints().latest();
-            writeSummary("failed", Map.of("reason", e.getMessage()));
+            writeSummary(RunStatus.FAILED, null, null, e.getMessage());
             throw new LplException(e.getMessage() + "; "
                     + good.map(p -> "the last good checkpoint is " + p + " (nothing after it was saved)")
                             .orElse("no checkpoint was written before it"), e);
@@ -519,11 +526,12 @@ public final class PreparedRun implements AutoCloseable {
         }
         if (last[0] == null) {
             // resumed after the last epoch's checkpoint: finish the bookkeeping a crash cut short
-            writeSummary("completed", Map.of());
+            writeSummary(RunStatus.COMPLETED, null, null, null);
             CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
         }
         EpochResult lastResult = last[0] == null ? null
-                : last[0].result().withScalars(ListenerFigures.scalars(history.get(history.size() - 1)));
+                : last[0].result().withScalars(
+                        ListenerFigures.scalars(RunFiles.values(history.get(history.size() - 1))));
         listeners.forEach(l -> l.runFinished(lastResult));
         return new Outcome(Status.COMPLETED, last[0], null);
     }
@@ -531,9 +539,9 @@ public final class PreparedRun implements AutoCloseable {
     private void finishEpoch(EpochOutcome outcome) {
         EpochResult result = outcome.result();
         // best = highest validation balanced accuracy (ties: the earliest); no validation set, no best
-        boolean best = outcome.validation() != null && ModelSelection.isNewBest(history, ModelSelection.VALIDATION_KEY,
+        boolean best = outcome.validation() != null && ModelSelection.isNewBest(history, VALIDATION_FIGURE,
                 outcome.validation().metrics().balancedAccuracy());
-        Map<String, Object> line = metricsLine(outcome, training.engine().phase(result.epoch()));
+        MetricsLine line = metricsLine(outcome, training.engine().phase(result.epoch()));
         history.add(line);
         detail = detail(outcome);
         int completed = result.epoch() + 1;
@@ -551,13 +559,13 @@ public final class PreparedRun implements AutoCloseable {
                 training.checkpoints().markBest(checkpoint);
             }
         }
-        directory.appendLine(RunDirectory.METRICS, Json.line(line));
+        directory.appendLine(RunDirectory.METRICS, RunFiles.metricsLineText(line));
         CrashInjector.reached(CrashPoint.METRICS_APPENDED);
         training.metrics().epochFinished(result, outcome.calibration().ece());
         directory.write(RunDirectory.METRICS_PROM, training.metrics().scrape());
-        writeSummary(lastEpoch ? "completed" : "running", Map.of());
+        writeSummary(lastEpoch ? RunStatus.COMPLETED : RunStatus.RUNNING, null, null, null);
         CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
-        EpochResult figures = result.withScalars(ListenerFigures.scalars(line));
+        EpochResult figures = result.withScalars(ListenerFigures.scalars(RunFiles.values(line)));
         listeners.forEach(l -> l.epochFinished(figures));
     }
 
@@ -567,8 +575,8 @@ public final class PreparedRun implements AutoCloseable {
         extra.put("created", Instant.now().toString());
         extra.put("learning_rate", training.optimizer().learningRate());
         extra.put(BEST_EPOCH, bestEpoch);
-        extra.put(HISTORY, history);
-        extra.put(DETAIL, detail);
+        extra.put(HISTORY, history.stream().map(RunFiles::tree).toList());
+        extra.put(DETAIL, RunFiles.tree(detail));
         return training.checkpoints().write(position, training.block(), training.optimizer(),
                 training.objective().perturbation(), extra);
     }
@@ -577,210 +585,139 @@ public final class PreparedRun implements AutoCloseable {
         return directory.path().relativize(path).toString();
     }
 
-    private static double number(Object value) {
-        return value instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    private Map<String, Object> manifest() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run", description.name());
-        m.put("created", Instant.now().toString());
-        Map<String, Object> versions = new LinkedHashMap<>();
-        versions.put("lpl", Provenance.lplVersion());
-        versions.put("djl", Engine.getDjlVersion());
-        versions.put("engine", description.engine());
-        versions.put("java", System.getProperty("java.version"));
-        versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version")
-                + " " + System.getProperty("os.arch"));
-        m.put("versions", versions);
-        m.put("git_commit", Provenance.gitCommit(Path.of("")).orElse(null));
-        m.put("host", Provenance.host());
-        m.put("device", description.device());
-        m.put("seeds", description.seeds());
+    private Manifest manifest() {
         ImageDataset dataset = description.dataset();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("name", dataset.name());
-        data.put("identity", dataset.identity());
-        data.put("classes", dataset.classNames());
-        data.put("train_size", dataset.train().size());
-        data.put("test_size", dataset.test().size());
-        data.put("train_class_counts", description.classCounts());
-        data.put("long_tail", description.longTail());
-        data.put("validation", description.validation());
-        data.put("image_shape", List.of(dataset.train().channels(), dataset.train().height(), dataset.train().width()));
-        m.put("dataset", data);
-        m.put("method", description.method());
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("name", description.model());
-        model.put("trainable_parameters", description.parameters());
-        if (initialWeights != null) {
-            model.put("init_from", initialWeights.provenance());
-        }
-        m.put("model", model);
-        if (generated != null) {
-            m.put("generated", new java.util.TreeMap<>(generated));
-        }
-        m.put("config_sources", config.sources());
-        m.put("config", config.config().root().unwrapped());
-        // what a sweep compares before reusing this run (dev.lpl.core.config.ResultKeys)
-        m.put("result_fingerprint", dev.lpl.core.config.ResultKeys.of(config.config()).fingerprint());
-        return m;
+        Manifest.Versions versions = new Manifest.Versions(Provenance.lplVersion(), Engine.getDjlVersion(),
+                description.engine(), System.getProperty("java.version"), System.getProperty("os.name") + " "
+                        + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        description.seeds().forEach((stream, seed) -> seeds.put(stream, ((Number) seed).longValue()));
+        Manifest.Dataset data = new Manifest.Dataset(dataset.name(), dataset.identity(), dataset.classNames(),
+                dataset.train().size(), dataset.test().size(),
+                Arrays.stream(description.classCounts()).boxed().toList(), description.longTail(),
+                description.validation(),
+                List.of(dataset.train().channels(), dataset.train().height(), dataset.train().width()), null, null);
+        Manifest.Model model = new Manifest.Model(description.model(), description.parameters(),
+                initialWeights == null ? null : initialWeights.provenance());
+        return new Manifest(null, description.name(), Instant.now().toString(), versions,
+                Provenance.gitCommit(Path.of("")).orElse(null), Provenance.host(), description.device(), seeds, data,
+                description.method(), model, generated == null ? null : new java.util.TreeMap<>(generated), null, null,
+                config.sources(), RunFiles.tree(config.config().root().unwrapped()),
+                // what a sweep compares before reusing this run (dev.lpl.core.config.ResultKeys)
+                dev.lpl.core.config.ResultKeys.of(config.config()).fingerprint());
     }
 
-    private static Map<String, Object> metricsLine(EpochOutcome outcome, String phase) {
+    private static MetricsLine metricsLine(EpochOutcome outcome, String phase) {
         EpochResult r = outcome.result();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("epoch", r.epoch() + 1);
-        line.put("epochs", r.epochs());
-        line.put("phase", phase);
-        line.put("train_loss", r.trainLoss());
-        line.put("train_accuracy", outcome.trainAccuracy());
-        line.put("test_accuracy", r.testAccuracy());
-        line.put("balanced_accuracy", r.balancedAccuracy());
-        line.put("many_shot_accuracy", r.manyShotAccuracy());
-        line.put("medium_shot_accuracy", r.mediumShotAccuracy());
-        line.put("few_shot_accuracy", r.fewShotAccuracy());
-        line.put("ece", outcome.calibration().ece());
-        line.put("test_loss", outcome.testLoss());
-        line.put("per_class_accuracy", r.perClassAccuracy());
         TrainingEngine.SetEvaluation validation = outcome.validation();
-        if (validation != null) {
-            var v = validation.metrics();
-            line.put("val_accuracy", v.accuracy());
-            line.put("val_balanced_accuracy", v.balancedAccuracy());
-            line.put("val_many_shot_accuracy", v.groupAccuracy(ShotGroup.MANY));
-            line.put("val_medium_shot_accuracy", v.groupAccuracy(ShotGroup.MEDIUM));
-            line.put("val_few_shot_accuracy", v.groupAccuracy(ShotGroup.FEW));
-            line.put("val_ece", validation.calibration().ece());
-            line.put("val_loss", validation.loss());
-            line.put("val_per_class_accuracy", v.perClassAccuracy());
-        }
-        line.put("relative_loss_variation", outcome.lossVariation());
-        line.put("learning_rate", r.learningRate());
-        line.put("epoch_seconds", r.seconds());
-        line.put("step_seconds", outcome.timings().steps());
-        line.put("objective_seconds", outcome.timings().objective());
-        line.put("data_wait_seconds", outcome.timings().dataWait());
-        line.put("eval_seconds", outcome.timings().evaluation());
-        line.put("steps", outcome.timings().batches());
+        var v = validation == null ? null : validation.metrics();
         // whole-process resident memory after the epoch (heap + engine's native memory): a native leak shows here
-        ResidentMemory.current().ifPresent(bytes -> line.put("resident_mb", Math.round(bytes / 1048576.0 * 10) / 10.0));
-        return line;
+        java.util.OptionalLong resident = ResidentMemory.current();
+        Double residentMb = resident.isPresent() ? Math.round(resident.getAsLong() / 1048576.0 * 10) / 10.0 : null;
+        return new MetricsLine(
+                r.epoch() + 1,
+                r.epochs(),
+                phase,
+                r.trainLoss(),
+                outcome.trainAccuracy(),
+                r.testAccuracy(),
+                r.balancedAccuracy(),
+                r.manyShotAccuracy(),
+                r.mediumShotAccuracy(),
+                r.fewShotAccuracy(),
+                outcome.calibration().ece(),
+                outcome.testLoss(),
+                MetricsLine.list(r.perClassAccuracy()),
+                v == null ? null : v.accuracy(),
+                v == null ? null : v.balancedAccuracy(),
+                v == null ? null : v.groupAccuracy(ShotGroup.MANY),
+                v == null ? null : v.groupAccuracy(ShotGroup.MEDIUM),
+                v == null ? null : v.groupAccuracy(ShotGroup.FEW),
+                v == null ? null : validation.calibration().ece(),
+                v == null ? null : validation.loss(),
+                v == null ? null : MetricsLine.list(v.perClassAccuracy()),
+                MetricsLine.list(outcome.lossVariation()),
+                r.learningRate(),
+                r.seconds(),
+                outcome.timings().steps(),
+                outcome.timings().objective(),
+                outcome.timings().dataWait(),
+                outcome.timings().evaluation(),
+                (long) outcome.timings().batches(),
+                residentMb,
+                null);
     }
 
-    private Map<String, Object> detail(EpochOutcome outcome) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        List<Map<String, Object>> classes = new ArrayList<>();
+    private Summary.Detail detail(EpochOutcome outcome) {
+        List<Summary.ClassResult> classes = new ArrayList<>();
         double[] acc = outcome.result().perClassAccuracy();
         for (int c = 0; c < acc.length; c++) {
-            Map<String, Object> cls = new LinkedHashMap<>();
-            cls.put("class", c);
-            cls.put("name", description.dataset().classNames().get(c));
-            cls.put("train_count", description.classCounts()[c]);
-            cls.put("shot_group", ShotGroup.of(description.classCounts()[c]).label());
-            cls.put("accuracy", acc[c]);
-            classes.add(cls);
+            long count = description.classCounts()[c];
+            classes.add(new Summary.ClassResult(c, description.dataset().classNames().get(c), count,
+                    ShotGroup.of(count).label(), acc[c]));
         }
-        d.put("classes", classes);
-        d.put("confusion", outcome.metrics().confusion());
+        List<List<Long>> confusion = Arrays.stream(outcome.metrics().confusion())
+                .map(row -> Arrays.stream(row).boxed().toList()).toList();
         Calibration calibration = outcome.calibration();
-        Map<String, Object> cal = new LinkedHashMap<>();
-        double[] lower = new double[Calibration.BINS];
-        double[] upper = new double[Calibration.BINS];
+        List<Double> lower = new ArrayList<>();
+        List<Double> upper = new ArrayList<>();
         for (int b = 0; b < Calibration.BINS; b++) {
-            lower[b] = (double) b / Calibration.BINS;
-            upper[b] = (double) (b + 1) / Calibration.BINS;
+            lower.add((double) b / Calibration.BINS);
+            upper.add((double) (b + 1) / Calibration.BINS);
         }
-        cal.put("bins", Calibration.BINS);
-        cal.put("bin_lower", lower);
-        cal.put("bin_upper", upper);
-        cal.put("count", calibration.counts());
-        cal.put("confidence", calibration.confidences());
-        cal.put("accuracy", calibration.accuracies());
-        cal.put("ece", calibration.ece());
-        d.put("calibration", cal);
-        return d;
+        return new Summary.Detail(classes, confusion, new Summary.Calibration(Calibration.BINS, lower, upper,
+                Arrays.stream(calibration.counts()).boxed().toList(), MetricsLine.list(calibration.confidences()),
+                MetricsLine.list(calibration.accuracies()), calibration.ece()));
     }
 
-    private void writeSummary(String status, Map<String, Object> extra) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("run", description.name());
-        s.put("status", status);
-        s.putAll(extra);
-        s.put("method", description.method());
-        s.put("model", description.model());
-        s.put("dataset", description.dataset().name());
-        s.put("epochs_completed", history.size());
-        s.put("epochs", description.epochs());
+    private void writeSummary(RunStatus status, Summary.StoppedAt stoppedAt, String checkpoint, String reason) {
         boolean validated = description.validation() != null;
-        s.put("selection", validated ? ModelSelection.VALIDATION : ModelSelection.FINAL);
+        Summary.Figures last = null;
+        Summary.Figures best = null;
+        Summary.Figures testSelected = null;
         if (!history.isEmpty()) {
-            s.put("final", figures(history.get(history.size() - 1)));
+            last = Summary.Figures.of(history.get(history.size() - 1), null);
             if (validated) {
-                Map<String, Object> best = figures(ModelSelection.firstArgmax(history, ModelSelection.VALIDATION_KEY));
-                best.put("selected_on", ModelSelection.VALIDATION);
-                s.put("best", best);
+                best = Summary.Figures.of(ModelSelection.firstArgmax(history, VALIDATION_FIGURE),
+                        ModelSelection.VALIDATION);
             }
-            Map<String, Object> testSelected = figures(ModelSelection.firstArgmax(history, ModelSelection.TEST_KEY));
-            testSelected.put("selected_on", ModelSelection.TEST);
-            s.put("test_selected", testSelected);
+            testSelected = Summary.Figures.of(ModelSelection.firstArgmax(history, TEST_FIGURE), ModelSelection.TEST);
         }
-        training.engine().fineTune().ifPresent(fineTune -> s.put("phases", phases(fineTune)));
-        s.putAll(detail);
-        Map<String, Object> time = new LinkedHashMap<>();
-        double steps = sum("step_seconds");
-        double batches = sum("steps");
-        time.put("total_seconds", sum("epoch_seconds"));
-        time.put("mean_step_ms", batches == 0 ? Double.NaN : 1000 * steps / batches);
-        time.put("mean_objective_ms", batches == 0 ? Double.NaN : 1000 * sum("objective_seconds") / batches);
-        time.put("data_wait_seconds", sum("data_wait_seconds"));
-        time.put("eval_seconds", sum("eval_seconds"));
-        s.put("time", time);
-        directory.write(RunDirectory.SUMMARY, Json.pretty(s));
+        double steps = sum(MetricsLine::stepSeconds);
+        double batches = sum(MetricsLine::steps);
+        Summary.Time time = new Summary.Time(sum(MetricsLine::epochSeconds),
+                batches == 0 ? Double.NaN : 1000 * steps / batches,
+                batches == 0 ? Double.NaN : 1000 * sum(MetricsLine::objectiveSeconds) / batches,
+                sum(MetricsLine::dataWaitSeconds), sum(MetricsLine::evalSeconds));
+        Summary summary = new Summary(description.name(), status, stoppedAt, checkpoint, reason, description.method(),
+                description.model(), description.dataset().name(), history.size(), description.epochs(),
+                validated ? ModelSelection.VALIDATION : ModelSelection.FINAL, last, best, testSelected,
+                training.engine().fineTune().map(this::phases).orElse(null),
+                detail.classes(), detail.confusion(), detail.calibration(), time);
+        directory.write(RunDirectory.SUMMARY, RunFiles.summaryText(summary));
     }
 
     /** The two phases of a fine-tuned run: their epochs (1-based, inclusive) and last figures. */
-    private List<Map<String, Object>> phases(TrainingEngine.FineTune fineTune) {
-        List<Map<String, Object>> phases = new ArrayList<>();
+    private List<Summary.Phase> phases(TrainingEngine.FineTune fineTune) {
+        List<Summary.Phase> phases = new ArrayList<>();
         int[][] ranges = {{1, fineTune.startEpoch()}, {fineTune.startEpoch() + 1, description.epochs()}};
         String[] names = {TrainingEngine.FineTune.TRAIN, TrainingEngine.FineTune.FINETUNE};
         for (int k = 0; k < 2; k++) {
-            Map<String, Object> phase = new LinkedHashMap<>();
-            phase.put("name", names[k]);
-            phase.put("first_epoch", ranges[k][0]);
-            phase.put("last_epoch", ranges[k][1]);
-            phase.put("learning_rate", k == 0 ? "schedule" : fineTune.learningRate());
-            phase.put("sampling", k == 0 ? "instance" : "class-balanced");
             int last = ranges[k][1];
-            history.stream().filter(h -> number(h.get("epoch")) == last).findFirst()
-                    .ifPresent(h -> phase.put("final", figures(h)));
-            phases.add(phase);
+            Summary.Figures figures = history.stream().filter(h -> MetricsLine.orNaN(h.epoch()) == last).findFirst()
+                    .map(h -> Summary.Figures.of(h, null)).orElse(null);
+            phases.add(new Summary.Phase(names[k], ranges[k][0], last, k == 0 ? "schedule" : fineTune.learningRate(),
+                    k == 0 ? "instance" : "class-balanced", figures));
         }
         return phases;
     }
 
-    private double sum(String key) {
+    /** The sum of a figure over the finished epochs; a missing or undefined value counts 0. */
+    private double sum(java.util.function.Function<MetricsLine, ? extends Number> figure) {
         return history.stream().mapToDouble(h -> {
-            double v = number(h.get(key));
+            double v = MetricsLine.orNaN(figure.apply(h));
             return Double.isNaN(v) ? 0 : v;
         }).sum();
-    }
-
-    private static Map<String, Object> figures(Map<String, Object> line) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("epoch", line.get("epoch"));
-        f.put("test_accuracy", line.get("test_accuracy"));
-        f.put("top1_error", 1 - number(line.get("test_accuracy")));
-        for (String key : List.of("balanced_accuracy", "many_shot_accuracy", "medium_shot_accuracy",
-                "few_shot_accuracy", "ece", "train_loss", "test_loss", "train_accuracy")) {
-            f.put(key, line.get(key));
-        }
-        if (line.containsKey("val_balanced_accuracy")) {
-            for (String key : List.of("val_accuracy", "val_balanced_accuracy", "val_loss", "val_ece")) {
-                f.put(key, line.get(key));
-            }
-        }
-        return f;
     }
 
     @Override

@@ -26,12 +26,12 @@ public final class RunDirectory {
 
     /** The resolved configuration, usable with {@code -c} to repeat the run. */
     public static final String RESOLVED_CONF = "resolved.conf";
-    /** Versions, seeds and data identity. */
-    public static final String MANIFEST = "manifest.json";
-    /** One JSON object per epoch. */
-    public static final String METRICS = "metrics.jsonl";
-    /** Final and best figures. */
-    public static final String SUMMARY = "summary.json";
+    /** Versions, seeds and data identity ({@link dev.lpl.core.rundir.Manifest}). */
+    public static final String MANIFEST = dev.lpl.core.rundir.RunFiles.MANIFEST;
+    /** One JSON object per epoch ({@link dev.lpl.core.rundir.MetricsLine}). */
+    public static final String METRICS = dev.lpl.core.rundir.RunFiles.METRICS;
+    /** Final and best figures ({@link dev.lpl.core.rundir.Summary}). */
+    public static final String SUMMARY = dev.lpl.core.rundir.RunFiles.SUMMARY;
     /** The training-set indices kept by long-tail sampling, one per line, in training-set order. */
     public static final String TRAIN_INDICES = "train-indices.txt";
     /** The source training-set indices of the validation set ({@code data.validation}), one per line. */

@@ -413,7 +413,7 @@ public final class ComparisonTable {
             List<RunResults> unchecked) {
         Map<RunResults, SortedMap<String, String>> keys = new LinkedHashMap<>();
         for (RunResults run : members) {
-            if (run.manifest().path("config").isObject()) {
+            if (run.configTree().isObject()) {
                 keys.put(run, GroupKey.resultKeys(run).without(ignored).values());
             } else {
                 unchecked.add(run);

@@ -129,7 +129,7 @@ public final class GroupKey {
      * @return its keys
      */
     static ResultKeys resultKeys(RunResults run) {
-        JsonNode config = run.manifest().path("config");
+        JsonNode config = run.configTree();
         return ResultKeys.of(config.isObject() ? config : JsonNodeFactory.instance.objectNode());
     }
 
@@ -165,7 +165,7 @@ public final class GroupKey {
     private static TreeSet<String> configKeys(List<RunResults> runs) {
         TreeSet<String> keys = new TreeSet<>();
         for (RunResults run : runs) {
-            collect("", run.manifest().path("config"), keys);
+            collect("", run.configTree(), keys);
         }
         return keys;
     }

@@ -1,13 +1,11 @@
 package dev.lpl.runner.compare;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lpl.api.LplException;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.Summary;
 import dev.lpl.runner.report.RunDirectoryReader;
 import dev.lpl.runner.report.RunResults;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -31,8 +29,6 @@ public enum Selection {
     VALIDATION("best", "selected on validation"),
     /** The epoch with the best test balanced accuracy (optimistic). */
     TEST("test-selected", "selected on test");
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String option;
     private final String label;
@@ -113,13 +109,12 @@ public enum Selection {
         if (this == FINAL) {
             return run.last();
         }
-        JsonNode summary = summary(run.directory());
-        String selection = summary.path("selection").asText("");
-        boolean legacy = !summary.has("selection");
+        Summary summary = summary(run.directory());
+        boolean legacy = summary.selection() == null;
         if (this == VALIDATION) {
-            JsonNode best = summary.path("best");
-            if ("validation".equals(selection) && best.isObject()
-                    && "validation".equals(best.path("selected_on").asText("validation"))) {
+            Summary.Figures best = summary.best();
+            if ("validation".equals(summary.selection()) && best != null
+                    && (best.selectedOn() == null || "validation".equals(best.selectedOn()))) {
                 return run.best();
             }
             throw new LplException("--metric best needs a validation split, and " + run.directory() + " has none ("
@@ -128,25 +123,23 @@ public enum Selection {
                     + "); train with data.validation set, or use --metric final (or --metric test-selected, "
                     + "the optimistic figure selected on test)");
         }
-        JsonNode tested = summary.path("test_selected");
-        if (tested.isObject()) {
+        Summary.Figures tested = summary.testSelected();
+        if (tested != null) {
             return RunDirectoryReader.figures(tested);
         }
-        if (legacy && summary.path("best").isObject()) {
+        if (legacy && summary.best() != null) {
             return run.best();
         }
         throw new LplException("--metric test-selected: " + run.directory()
                 + "/summary.json has no test_selected figures; use --metric final");
     }
 
-    private static JsonNode summary(Path directory) {
-        Path file = directory.resolve(RunDirectoryReader.SUMMARY);
+    private static Summary summary(Path directory) {
+        Path file = directory.resolve(RunFiles.SUMMARY);
         try {
-            JsonNode node = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            if (node == null || !node.isObject()) {
-                throw new LplException("malformed JSON in " + file + ": expected an object");
-            }
-            return node;
+            return RunFiles.readSummary(directory);
+        } catch (RunFiles.MalformedException e) {
+            throw new LplException(e.getMessage(), e);
         } catch (IOException e) {
             throw new LplException("cannot read " + file + ": " + e.getMessage(), e);
         }

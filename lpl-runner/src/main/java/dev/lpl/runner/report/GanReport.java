@@ -6,6 +6,8 @@ import dev.lpl.core.gan.GanRun;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.Provenance;
 import dev.lpl.core.run.RunDirectory;
+import dev.lpl.core.rundir.Manifest;
+import dev.lpl.core.rundir.RunFiles;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +53,7 @@ public final class GanReport {
             return false;
         }
         try {
-            return GanRun.KIND.equals(Json.mapper().readTree(manifest.toFile()).path("kind").asText());
+            return RunFiles.readManifest(run).isGan();
         } catch (IOException e) {
             return false;
         }
@@ -74,9 +76,11 @@ public final class GanReport {
                     }
                 }
             }
-            JsonNode manifest = Json.mapper().readTree(run.resolve(RunDirectory.MANIFEST).toFile());
-            List<String> classes = new ArrayList<>();
-            manifest.path("dataset").path("classes").forEach(n -> classes.add(n.asText()));
+            Manifest manifest = RunFiles.readManifest(run);
+            Manifest.Dataset data = manifest.dataset();
+            List<String> classes = data == null || data.classes() == null ? List.of() : data.classes();
+            Manifest.Gan gan = manifest.gan() == null ? new Manifest.Gan(null, null, null, null, null, null)
+                    : manifest.gan();
             if (Files.exists(target)) {
                 if (!Files.isRegularFile(target.resolve(ReportWriter.INDEX))) {
                     try (Stream<Path> s = Files.list(target)) {
@@ -91,16 +95,16 @@ public final class GanReport {
             List<String> plots = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
             StringBuilder html = new StringBuilder();
-            String name = manifest.path("run").asText();
-            String type = manifest.path("gan").path("type").asText();
+            String name = text(manifest.run());
+            String type = text(gan.type());
             html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(name))
                     .append("</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
                             + "img{max-width:100%}figure{margin:1.5em 0}</style></head><body>\n");
             html.append("<h1>GAN run ").append(escape(name)).append("</h1>\n<p>").append(escape(type))
-                    .append(" on ").append(escape(manifest.path("dataset").path("name").asText())).append(", ")
+                    .append(" on ").append(escape(text(data == null ? null : data.name()))).append(", ")
                     .append(lines.size()).append(" epoch(s) done. G: ")
-                    .append(manifest.path("gan").path("generator_parameters").asText()).append(" parameters, D: ")
-                    .append(manifest.path("gan").path("discriminator_parameters").asText()).append(".</p>\n");
+                    .append(text(gan.generatorParameters())).append(" parameters, D: ")
+                    .append(text(gan.discriminatorParameters())).append(".</p>\n");
             XYChart ganTest = chart("GAN-test: evaluator accuracy on generated images", "accuracy (%)");
             boolean any = series(ganTest, "balanced", lines, l -> l.path("gan_test_balanced_accuracy"), Color.BLACK);
             for (int c = 0; c < classes.size() && any; c++) {
@@ -111,7 +115,7 @@ public final class GanReport {
             if (any) {
                 ChartFiles.write(ganTest, target, "gan-test");
                 plots.add("gan-test.png");
-                String evaluator = manifest.path("evaluator").path("run").asText("");
+                String evaluator = manifest.evaluator() == null ? "" : text(manifest.evaluator().run());
                 html.append(figure("gan-test.png", "GAN-test", "Per epoch, the accuracy that the classifier run "
                         + escape(evaluator) + " (trained on real images) gives generated images of each class ("
                         + "thin lines) and their mean (balanced, black). Generated images that are not recognisably"
@@ -178,6 +182,11 @@ public final class GanReport {
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         return chart;
+    }
+
+    /** A manifest value as {@code JsonNode.asText()} printed it: empty when absent. */
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
     }
 
     private static boolean series(XYChart chart, String name, List<JsonNode> lines,

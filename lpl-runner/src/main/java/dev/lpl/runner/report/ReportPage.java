@@ -2,6 +2,7 @@ package dev.lpl.runner.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.core.config.ResultKeys;
+import dev.lpl.core.rundir.Manifest;
 import dev.lpl.runner.Plural;
 import java.util.List;
 import java.util.Locale;
@@ -97,42 +98,50 @@ final class ReportPage {
     }
 
     private static void facts(StringBuilder h, RunResults run) {
-        JsonNode m = run.manifest();
+        Manifest m = run.manifest();
+        Manifest.Dataset data = run.manifestDataset().orElse(null);
         h.append("<h2>Run</h2>\n<table>\n");
         row(h, "run", run.run());
         row(h, "directory", run.directory().toAbsolutePath().normalize().toString());
         row(h, "status", status(run));
         row(h, "method", run.method());
-        row(h, "dataset", run.dataset() + longTail(m.path("dataset").path("long_tail")));
-        JsonNode counts = m.path("dataset").path("train_class_counts");
-        if (counts.isArray() && !counts.isEmpty()) {
+        row(h, "dataset", run.dataset() + longTail(data == null ? null : data.longTail()));
+        List<Long> counts = data == null || data.trainClassCounts() == null ? List.of() : data.trainClassCounts();
+        if (!counts.isEmpty()) {
             long max = 0;
             long min = Long.MAX_VALUE;
-            for (JsonNode n : counts) {
-                max = Math.max(max, n.asLong());
-                min = Math.min(min, n.asLong());
+            for (Long n : counts) {
+                max = Math.max(max, n == null ? 0 : n);
+                min = Math.min(min, n == null ? 0 : n);
             }
             row(h, "training set", String.format(Locale.ROOT, "%s, %s, %,d … %,d per class (imbalance %.1f)",
-                    Plural.grouped(m.path("dataset").path("train_size").asLong(sum(counts)), "image"),
+                    Plural.grouped(data.trainSize() != null ? data.trainSize() : sum(counts), "image"),
                     Plural.of(counts.size(), "class"), max, min, min == 0 ? Double.POSITIVE_INFINITY : (double) max / min));
         }
-        JsonNode parameters = m.path("model").path("trainable_parameters");
-        row(h, "model", run.model() + (parameters.isNumber()
-                ? String.format(Locale.ROOT, " (%,d trainable parameters)", parameters.asLong()) : ""));
+        Long parameters = m == null || m.model() == null ? null : m.model().trainableParameters();
+        row(h, "model", run.model() + (parameters != null
+                ? String.format(Locale.ROOT, " (%,d trainable parameters)", parameters) : ""));
         row(h, "epochs", run.epochsCompleted() + (run.epochs() > 0 ? " of " + run.epochs() : ""));
         row(h, "seed", run.seed().orElse("—"));
-        JsonNode v = m.path("versions");
-        if (v.isObject()) {
+        Manifest.Versions v = m == null ? null : m.versions();
+        if (v != null) {
             StringBuilder versions = new StringBuilder();
-            v.properties().forEach(e -> versions.append(versions.length() == 0 ? "" : ", ")
-                    .append(e.getKey()).append(' ').append(e.getValue().asText()));
+            String[][] named = {{"lpl", v.lpl()}, {"djl", v.djl()}, {"engine", v.engine()}, {"java", v.java()},
+                {"os", v.os()}};
+            for (String[] version : named) {
+                if (version[1] != null) {
+                    versions.append(versions.length() == 0 ? "" : ", ")
+                            .append(version[0]).append(' ').append(version[1]);
+                }
+            }
             row(h, "versions", versions.toString());
         }
-        optionalRow(h, "device", m.path("device"));
-        optionalRow(h, "host", m.path("host"));
-        optionalRow(h, "git commit", m.path("git_commit"));
-        optionalRow(h, "created", m.path("created"));
-        if (m.isMissingNode()) {
+        if (m != null) {
+            optionalRow(h, "device", m.device());
+            optionalRow(h, "host", m.host());
+            optionalRow(h, "git commit", m.gitCommit());
+            optionalRow(h, "created", m.created());
+        } else {
             row(h, "manifest", "no manifest.json in the run directory");
         }
         h.append("</table>\n");
@@ -195,7 +204,7 @@ final class ReportPage {
      * compare} compare), from the manifest's configuration, and a link to the full configuration.
      */
     private static void settings(StringBuilder h, RunResults run, boolean resolvedConf) {
-        JsonNode config = run.manifest().path("config");
+        JsonNode config = run.configTree();
         if (!config.isObject() && !resolvedConf) {
             return;
         }
@@ -259,22 +268,22 @@ final class ReportPage {
         h.append("</table>\n");
     }
 
-    private static String longTail(JsonNode longTail) {
-        if (!longTail.isObject()) {
+    private static String longTail(Map<String, Object> longTail) {
+        if (longTail == null) {
             return "";
         }
-        String profile = longTail.path("profile").asText("none");
-        if ("none".equals(profile)) {
+        Object profile = longTail.get("profile");
+        if (profile == null || "none".equals(profile.toString())) {
             return "";
         }
-        JsonNode ratio = longTail.path("ratio");
-        return ", long-tail " + profile + (ratio.isMissingNode() || ratio.isNull() ? "" : " ρ = " + ratio.asText());
+        Object ratio = longTail.get("ratio");
+        return ", long-tail " + profile + (ratio == null ? "" : " ρ = " + ratio);
     }
 
-    private static long sum(JsonNode counts) {
+    private static long sum(List<Long> counts) {
         long sum = 0;
-        for (JsonNode n : counts) {
-            sum += n.asLong();
+        for (Long n : counts) {
+            sum += n == null ? 0 : n;
         }
         return sum;
     }
@@ -289,9 +298,9 @@ final class ReportPage {
         h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
     }
 
-    private static void optionalRow(StringBuilder h, String key, JsonNode value) {
-        if (value.isValueNode() && !value.isNull() && !value.asText().isEmpty()) {
-            row(h, key, value.asText());
+    private static void optionalRow(StringBuilder h, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            row(h, key, value);
         }
     }
 

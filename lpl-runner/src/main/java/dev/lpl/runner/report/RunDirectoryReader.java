@@ -1,35 +1,33 @@
 package dev.lpl.runner.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.lpl.api.LplException;
+import dev.lpl.core.rundir.Manifest;
+import dev.lpl.core.rundir.MetricsLine;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.Summary;
 import dev.lpl.core.train.ShotGroup;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Reads a run directory written by {@code lpl train} into {@link RunResults}. Fields an older lpl
- * did not write are absent ({@code NaN} or {@code null}), never an error; a file that is not JSON
- * is a user error naming the file and line.
+ * Reads a run directory written by {@code lpl train} into {@link RunResults}, through the run
+ * directory's schema ({@link RunFiles}). Fields an older lpl did not write are absent ({@code NaN}
+ * or {@code null}), never an error; a file that is not JSON (or not of the schema) is a user error
+ * naming the file and line.
  */
 public final class RunDirectoryReader {
 
     /** The file {@code lpl train} rewrites after every epoch. */
-    public static final String SUMMARY = "summary.json";
+    public static final String SUMMARY = RunFiles.SUMMARY;
     /** One JSON object per epoch. */
-    public static final String METRICS = "metrics.jsonl";
+    public static final String METRICS = RunFiles.METRICS;
     /** Versions, seeds, dataset identity and configuration. */
-    public static final String MANIFEST = "manifest.json";
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final String MANIFEST = RunFiles.MANIFEST;
 
     private RunDirectoryReader() {}
 
@@ -45,7 +43,7 @@ public final class RunDirectoryReader {
         if (!Files.isRegularFile(directory.resolve(METRICS))) {
             throw new LplException("not a run directory: " + directory + " (no " + METRICS + ")");
         }
-        return parse(directory, readMetrics(directory.resolve(METRICS)));
+        return parse(directory, readMetrics(directory));
     }
 
     /**
@@ -140,57 +138,74 @@ public final class RunDirectoryReader {
     }
 
     private static RunResults parse(Path directory, List<RunResults.EpochMetrics> history) {
-        JsonNode summary = readObject(directory.resolve(SUMMARY));
-        Path manifestFile = directory.resolve(MANIFEST);
-        JsonNode manifest = Files.isRegularFile(manifestFile) ? readObject(manifestFile) : MissingNode.getInstance();
-        RunResults.Figures last = figures(summary.path("final"));
+        Summary summary = read(directory, RunFiles::readSummary);
+        Manifest manifest = Files.isRegularFile(directory.resolve(MANIFEST)) ? read(directory, RunFiles::readManifest)
+                : null;
+        Optional<Manifest> m = Optional.ofNullable(manifest);
+        RunResults.Figures last = figures(summary.last());
         // best: selected on validation (runs with a validation split), or on the test set (older runs'
         // best, newer runs' test_selected); see RunResults#bestSelectedOnValidation
-        RunResults.Figures best = summary.has("best") ? figures(summary.path("best"))
-                : summary.has("test_selected") ? figures(summary.path("test_selected")) : last;
-        String run = text(summary.path("run"), text(manifest.path("run"), directory.getFileName().toString()));
+        RunResults.Figures best = summary.best() != null ? figures(summary.best())
+                : summary.testSelected() != null ? figures(summary.testSelected()) : last;
+        String run = text(summary.run(), text(m.map(Manifest::run).orElse(null), directory.getFileName().toString()));
         return new RunResults(
                 directory,
                 run,
-                text(summary.path("status"), "unknown"),
-                text(summary.path("method"), text(manifest.path("method"), "?")),
-                text(summary.path("model"), text(manifest.path("model").path("name"), "?")),
-                text(summary.path("dataset"), text(manifest.path("dataset").path("name"), "?")),
-                summary.path("epochs_completed").asInt(history.size()),
-                summary.path("epochs").asInt(0),
+                summary.status().text(),
+                text(summary.method(), text(m.map(Manifest::method).orElse(null), "?")),
+                text(summary.model(), text(m.map(Manifest::model).map(Manifest.Model::name).orElse(null), "?")),
+                text(summary.dataset(), text(m.map(Manifest::dataset).map(Manifest.Dataset::name).orElse(null), "?")),
+                summary.epochsCompleted() == null ? history.size() : summary.epochsCompleted(),
+                summary.epochs() == null ? 0 : summary.epochs(),
                 last,
                 best,
-                classes(summary, manifest, history),
-                matrix(summary.path("confusion")),
-                calibration(summary.path("calibration")),
+                classes(summary, m.map(Manifest::dataset).orElse(null), history),
+                matrix(summary.confusion()),
+                calibration(summary.calibration()),
                 history,
                 manifest);
     }
 
+    /** A file of the schema, read with the reader's errors: a user error naming the file (and line). */
+    private interface SchemaRead<T> {
+        T read(Path directory) throws IOException;
+    }
+
+    private static <T> T read(Path directory, SchemaRead<T> reader) {
+        try {
+            return reader.read(directory);
+        } catch (RunFiles.MalformedException e) {
+            throw new LplException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new LplException("cannot read " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
     private static List<RunResults.ClassResult> classes(
-            JsonNode summary, JsonNode manifest, List<RunResults.EpochMetrics> history) {
+            Summary summary, Manifest.Dataset dataset, List<RunResults.EpochMetrics> history) {
         List<RunResults.ClassResult> classes = new ArrayList<>();
-        JsonNode listed = summary.path("classes");
-        if (listed.isArray() && !listed.isEmpty()) {
+        List<Summary.ClassResult> listed = summary.classes();
+        if (listed != null && !listed.isEmpty()) {
             for (int c = 0; c < listed.size(); c++) {
-                JsonNode cls = listed.get(c);
-                long count = cls.path("train_count").asLong(-1);
+                Summary.ClassResult cls = listed.get(c);
+                long count = cls.trainCount() == null ? -1 : cls.trainCount();
                 classes.add(new RunResults.ClassResult(
-                        cls.path("class").asInt(c),
-                        text(cls.path("name"), Integer.toString(c)),
+                        cls.index() == null ? c : cls.index(),
+                        text(cls.name(), Integer.toString(c)),
                         count,
-                        text(cls.path("shot_group"), count >= 0 ? ShotGroup.of(count).label() : ""),
-                        number(cls.path("accuracy"))));
+                        text(cls.shotGroup(), count >= 0 ? ShotGroup.of(count).label() : ""),
+                        MetricsLine.orNaN(cls.accuracy())));
             }
             return classes;
         }
         // An older or partial summary: the manifest knows the classes, the last epoch their accuracy.
-        JsonNode names = manifest.path("dataset").path("classes");
-        JsonNode counts = manifest.path("dataset").path("train_class_counts");
+        List<String> names = dataset == null || dataset.classes() == null ? List.of() : dataset.classes();
+        List<Long> counts = dataset == null || dataset.trainClassCounts() == null ? List.of()
+                : dataset.trainClassCounts();
         double[] accuracy = history.isEmpty() ? null : history.get(history.size() - 1).perClassAccuracy();
         for (int c = 0; c < names.size(); c++) {
-            long count = counts.path(c).asLong(-1);
-            classes.add(new RunResults.ClassResult(c, names.get(c).asText(), count,
+            long count = c < counts.size() && counts.get(c) != null ? counts.get(c) : -1;
+            classes.add(new RunResults.ClassResult(c, names.get(c), count,
                     count >= 0 ? ShotGroup.of(count).label() : "",
                     accuracy != null && c < accuracy.length ? accuracy[c] : Double.NaN));
         }
@@ -201,38 +216,42 @@ public final class RunDirectoryReader {
      * Reads one epoch's headline figures, e.g. {@code summary.json}'s {@code final}, {@code best}
      * or {@code test_selected}.
      *
-     * @param f the object ({@code NaN} for every figure it lacks)
-     * @return the figures
+     * @param f the figures ({@code NaN} for every figure they lack), or null
+     * @return the figures ({@code NaN} everywhere, epoch 0, for null)
      */
-    public static RunResults.Figures figures(JsonNode f) {
-        double accuracy = number(f.path("test_accuracy"));
-        double error = number(f.path("top1_error"));
+    public static RunResults.Figures figures(Summary.Figures f) {
+        if (f == null) {
+            f = new Summary.Figures(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null);
+        }
+        double accuracy = MetricsLine.orNaN(f.testAccuracy());
+        double error = MetricsLine.orNaN(f.top1Error());
         return new RunResults.Figures(
-                f.path("epoch").asInt(0),
+                f.epoch() == null ? 0 : f.epoch(),
                 accuracy,
                 Double.isNaN(error) ? 1 - accuracy : error,
-                number(f.path("balanced_accuracy")),
-                number(f.path("many_shot_accuracy")),
-                number(f.path("medium_shot_accuracy")),
-                number(f.path("few_shot_accuracy")),
-                number(f.path("train_loss")),
-                number(f.path("ece")));
+                MetricsLine.orNaN(f.balancedAccuracy()),
+                MetricsLine.orNaN(f.manyShotAccuracy()),
+                MetricsLine.orNaN(f.mediumShotAccuracy()),
+                MetricsLine.orNaN(f.fewShotAccuracy()),
+                MetricsLine.orNaN(f.trainLoss()),
+                MetricsLine.orNaN(f.ece()));
     }
 
-    private static RunResults.Calibration calibration(JsonNode c) {
-        if (!c.isObject() || !c.path("accuracy").isArray() || !c.path("confidence").isArray()) {
+    private static RunResults.Calibration calibration(Summary.Calibration c) {
+        if (c == null || c.accuracy() == null || c.confidence() == null) {
             return null;
         }
-        double[] accuracy = numbers(c.path("accuracy"));
-        int bins = c.path("bins").asInt(accuracy.length);
-        double[] lower = c.path("bin_lower").isArray() ? numbers(c.path("bin_lower")) : edges(bins, 0);
-        double[] upper = c.path("bin_upper").isArray() ? numbers(c.path("bin_upper")) : edges(bins, 1);
+        double[] accuracy = MetricsLine.array(c.accuracy());
+        int bins = c.bins() == null ? accuracy.length : c.bins();
+        double[] lower = c.binLower() != null ? MetricsLine.array(c.binLower()) : edges(bins, 0);
+        double[] upper = c.binUpper() != null ? MetricsLine.array(c.binUpper()) : edges(bins, 1);
         long[] count = new long[accuracy.length];
         for (int b = 0; b < count.length; b++) {
-            count[b] = c.path("count").path(b).asLong(0);
+            count[b] = c.count() != null && b < c.count().size() && c.count().get(b) != null ? c.count().get(b) : 0;
         }
-        return new RunResults.Calibration(bins, lower, upper, count, numbers(c.path("confidence")), accuracy,
-                number(c.path("ece")));
+        return new RunResults.Calibration(bins, lower, upper, count, MetricsLine.array(c.confidence()), accuracy,
+                MetricsLine.orNaN(c.ece()));
     }
 
     private static double[] edges(int bins, int offset) {
@@ -243,98 +262,44 @@ public final class RunDirectoryReader {
         return edges;
     }
 
-    private static List<RunResults.EpochMetrics> readMetrics(Path file) {
+    private static List<RunResults.EpochMetrics> readMetrics(Path directory) {
         List<RunResults.EpochMetrics> history = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode m;
-                try {
-                    m = MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new LplException("malformed JSON in " + file + " line " + number + ": " + e.getOriginalMessage(), e);
-                }
-                if (m == null || !m.isObject()) {
-                    throw new LplException("malformed JSON in " + file + " line " + number + ": expected one object per line");
-                }
-                history.add(new RunResults.EpochMetrics(
-                        m.path("epoch").asInt(history.size() + 1),
-                        number(m.path("train_loss")),
-                        number(m.path("test_accuracy")),
-                        number(m.path("balanced_accuracy")),
-                        number(m.path("many_shot_accuracy")),
-                        number(m.path("medium_shot_accuracy")),
-                        number(m.path("few_shot_accuracy")),
-                        number(m.path("learning_rate")),
-                        number(m.path("ece")),
-                        m.path("per_class_accuracy").isArray() ? numbers(m.path("per_class_accuracy")) : null,
-                        m.path("relative_loss_variation").isArray() ? numbers(m.path("relative_loss_variation")) : null,
-                        m.path("phase").asText(RunResults.EpochMetrics.TRAIN),
-                        number(m.path("val_accuracy")),
-                        number(m.path("val_balanced_accuracy"))));
-            }
-        } catch (IOException e) {
-            throw new LplException("cannot read " + file + ": " + e.getMessage(), e);
+        for (MetricsLine m : read(directory, RunFiles::readMetrics)) {
+            history.add(new RunResults.EpochMetrics(
+                    m.epoch() == null ? history.size() + 1 : m.epoch(),
+                    MetricsLine.orNaN(m.trainLoss()),
+                    MetricsLine.orNaN(m.testAccuracy()),
+                    MetricsLine.orNaN(m.balancedAccuracy()),
+                    MetricsLine.orNaN(m.manyShotAccuracy()),
+                    MetricsLine.orNaN(m.mediumShotAccuracy()),
+                    MetricsLine.orNaN(m.fewShotAccuracy()),
+                    MetricsLine.orNaN(m.learningRate()),
+                    MetricsLine.orNaN(m.ece()),
+                    MetricsLine.array(m.perClassAccuracy()),
+                    MetricsLine.array(m.relativeLossVariation()),
+                    m.phase() == null ? RunResults.EpochMetrics.TRAIN : m.phase(),
+                    MetricsLine.orNaN(m.valAccuracy()),
+                    MetricsLine.orNaN(m.valBalancedAccuracy())));
         }
         return history;
     }
 
-    private static JsonNode readObject(Path file) {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-            throw new LplException("malformed JSON in " + file + (line > 0 ? " line " + line : "") + ": "
-                    + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new LplException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (node == null || !node.isObject()) {
-            throw new LplException("malformed JSON in " + file + ": expected an object");
-        }
-        return node;
-    }
-
-    private static long[][] matrix(JsonNode rows) {
-        if (!rows.isArray() || rows.isEmpty()) {
+    private static long[][] matrix(List<List<Long>> rows) {
+        if (rows == null || rows.isEmpty()) {
             return null;
         }
         long[][] matrix = new long[rows.size()][];
         for (int r = 0; r < rows.size(); r++) {
-            JsonNode row = rows.get(r);
+            List<Long> row = rows.get(r) == null ? List.of() : rows.get(r);
             matrix[r] = new long[row.size()];
             for (int c = 0; c < row.size(); c++) {
-                matrix[r][c] = row.get(c).asLong(0);
+                matrix[r][c] = row.get(c) == null ? 0 : row.get(c);
             }
         }
         return matrix;
     }
 
-    private static double[] numbers(JsonNode array) {
-        double[] values = new double[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = number(array.get(i));
-        }
-        return values;
-    }
-
-    /**
-     * Returns a JSON number as a double.
-     *
-     * @param node a node
-     * @return its value, {@code NaN} for null, missing or not a number
-     */
-    static double number(JsonNode node) {
-        return node != null && node.isNumber() ? node.doubleValue() : Double.NaN;
-    }
-
-    private static String text(JsonNode node, String otherwise) {
-        return node.isValueNode() && !node.isNull() ? node.asText() : otherwise;
+    private static String text(String value, String otherwise) {
+        return value != null ? value : otherwise;
     }
 }

@@ -2,6 +2,7 @@ package dev.lpl.runner.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.lpl.core.rundir.Manifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +30,7 @@ import java.util.stream.IntStream;
  * @param confusion the final confusion matrix (row = true class), or null
  * @param calibration the final reliability bins, or null
  * @param history one entry per line of {@code metrics.jsonl} (empty when not read)
- * @param manifest {@code manifest.json}, or a missing node
+ * @param manifest {@code manifest.json}, or null when the run directory has none
  */
 public record RunResults(
         Path directory,
@@ -46,7 +47,7 @@ public record RunResults(
         long[][] confusion,
         Calibration calibration,
         List<EpochMetrics> history,
-        JsonNode manifest) {
+        Manifest manifest) {
 
     /** The status of a run that trained to its last epoch. */
     public static final String COMPLETED = "completed";
@@ -149,10 +150,9 @@ public record RunResults(
     }
 
     /**
-     * Creates the results, with a missing node for an absent manifest.
+     * Copies the lists.
      */
     public RunResults {
-        manifest = manifest == null ? MissingNode.getInstance() : manifest;
         classes = List.copyOf(classes);
         history = List.copyOf(history);
     }
@@ -164,7 +164,26 @@ public record RunResults(
      * @return the manifest records a validation set
      */
     public boolean bestSelectedOnValidation() {
-        return manifest.path("dataset").path("validation").isObject();
+        return manifestDataset().map(Manifest.Dataset::validation).isPresent();
+    }
+
+    /**
+     * Returns the dataset block of the manifest.
+     *
+     * @return it, or empty when the run has no manifest or its manifest none
+     */
+    public Optional<Manifest.Dataset> manifestDataset() {
+        return Optional.ofNullable(manifest).map(Manifest::dataset);
+    }
+
+    /**
+     * Returns the resolved configuration recorded in the manifest.
+     *
+     * @return the configuration tree below {@code lpl}, or a missing node when the run has no
+     *     manifest or its manifest records none
+     */
+    public JsonNode configTree() {
+        return manifest == null || manifest.config() == null ? MissingNode.getInstance() : manifest.config();
     }
 
     /**
@@ -193,7 +212,7 @@ public record RunResults(
      * @return the value (possibly a JSON null), or empty when the manifest or the key is absent
      */
     public Optional<JsonNode> config(String dottedKey) {
-        JsonNode node = manifest.path("config");
+        JsonNode node = configTree();
         for (String part : dottedKey.split("\\.", -1)) {
             if (!node.isObject()) {
                 return Optional.empty();
@@ -209,9 +228,9 @@ public record RunResults(
      * @return the manifest's {@code seeds.root}, else {@code run.seed} of the configuration, else empty
      */
     public Optional<String> seed() {
-        JsonNode root = manifest.path("seeds").path("root");
-        if (!root.isMissingNode() && !root.isNull()) {
-            return Optional.of(root.asText());
+        Long root = manifest == null || manifest.seeds() == null ? null : manifest.seeds().get("root");
+        if (root != null) {
+            return Optional.of(root.toString());
         }
         return config("run.seed").filter(n -> !n.isNull()).map(JsonNode::asText);
     }

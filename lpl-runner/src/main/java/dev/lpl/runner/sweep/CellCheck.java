@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.lpl.api.LplException;
 import dev.lpl.core.config.ResultKeys;
-import dev.lpl.core.run.Json;
+import dev.lpl.core.rundir.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,11 +72,10 @@ public final class CellCheck {
      */
     public static ResultKeys recorded(Path directory) {
         requireNonNull(directory, "directory is null");
-        Path manifest = directory.resolve("manifest.json");
-        if (Files.isRegularFile(manifest)) {
+        if (Files.isRegularFile(directory.resolve(RunFiles.MANIFEST))) {
             try {
-                JsonNode config = Json.mapper().readTree(manifest.toFile()).path("config");
-                if (config.isObject() && !config.isEmpty()) {
+                JsonNode config = RunFiles.readManifest(directory).config();
+                if (config != null && config.isObject() && !config.isEmpty()) {
                     return ResultKeys.of(config);
                 }
             } catch (IOException e) {
@@ -99,12 +98,12 @@ public final class CellCheck {
      * @return the fingerprint; empty when the manifest has none (a run of an older lpl) or is unreadable
      */
     public static String recordedFingerprint(Path directory) {
-        Path manifest = directory.resolve("manifest.json");
-        if (!Files.isRegularFile(manifest)) {
+        if (!Files.isRegularFile(directory.resolve(RunFiles.MANIFEST))) {
             return "";
         }
         try {
-            return Json.mapper().readTree(manifest.toFile()).path("result_fingerprint").asText("");
+            String fingerprint = RunFiles.readManifest(directory).resultFingerprint();
+            return fingerprint == null ? "" : fingerprint;
         } catch (IOException e) {
             return "";
         }

@@ -1,9 +1,11 @@
 package dev.lpl.runner.sweep;
 
-import dev.lpl.core.run.Json;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What a sweep run's directory says about the run, the same for every executor: {@code new} (absent
@@ -36,25 +38,24 @@ public final class RunState {
         if (!Files.isRegularFile(directory.resolve("resolved.conf"))) {
             return "other";
         }
-        String status = summaryStatus(directory);
-        return status.equals("completed") || status.equals("failed") ? status : "resumable";
+        return summaryStatus(directory).filter(s -> s == RunStatus.COMPLETED || s == RunStatus.FAILED)
+                .map(RunStatus::text).orElse("resumable");
     }
 
     /**
      * The {@code status} of a run's {@code summary.json}.
      *
      * @param directory the run directory
-     * @return running, completed, stopped or failed; empty when there is no readable summary
+     * @return running, completed, stopped, failed or unknown; empty when there is no readable summary
      */
-    public static String summaryStatus(Path directory) {
-        Path summary = directory.resolve("summary.json");
-        if (!Files.isRegularFile(summary)) {
-            return "";
+    public static Optional<RunStatus> summaryStatus(Path directory) {
+        if (!Files.isRegularFile(directory.resolve(RunFiles.SUMMARY))) {
+            return Optional.empty();
         }
         try {
-            return Json.mapper().readTree(summary.toFile()).path("status").asText();
+            return Optional.of(RunFiles.readSummary(directory).status());
         } catch (IOException e) {
-            return "";
+            return Optional.empty();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.lpl.runner.sweep;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lpl.core.rundir.RunStatus;
 import dev.lpl.api.LplException;
 import java.io.File;
 import java.io.IOException;
@@ -478,10 +479,10 @@ public final class SlurmExecutor {
                 status = "other config"; // its directory holds a run the sweep would not reuse
             } else {
                 String run = RunState.of(dir);
-                String summary = RunState.summaryStatus(dir);
+                boolean stopped = RunState.summaryStatus(dir).orElse(null) == RunStatus.STOPPED;
                 status = switch (run) {
                     case "new" -> t.job() == null ? "not submitted" : "not started";
-                    case "resumable" -> summary.equals("stopped") ? "stopped" : "incomplete";
+                    case "resumable" -> stopped ? "stopped" : "incomplete";
                     default -> run;
                 };
             }
