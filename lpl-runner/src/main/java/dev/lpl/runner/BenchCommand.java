@@ -63,9 +63,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1", description = "Timed steps per method and round, default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16",
-            description = "training.precision of every method (default: the configuration's, fp32).")
-    String precision;
+    @Option(names = "--precision", paramLabel = "fp32|bf16", split = ",",
+            description = "training.precision of every method (default: the configuration's, fp32); two, e.g."
+                    + " fp32,bf16, time every method in each, interleaved (rows METHOD@fp32, METHOD@bf16).")
+    List<String> precisions = List.of();
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key for every method (repeatable).")
     List<String> overrides = new ArrayList<>();
@@ -97,25 +98,36 @@ final class BenchCommand implements Callable<Integer> {
         Bootstrap lpl = parent.bootstrap();
         List<String> sets = new ArrayList<>();
         sets.add("model.type=" + model);
-        if (precision != null) {
-            sets.add("training.precision=" + precision);
+        List<String> subjects = methods;
+        if (precisions.size() == 1) {
+            sets.add("training.precision=" + precisions.get(0));
+        } else if (precisions.size() > 1) {
+            subjects = new ArrayList<>();
+            for (String method : methods) {
+                for (String precision : precisions) {
+                    subjects.add(method + "@" + precision);
+                }
+            }
         }
         sets.addAll(overrides);
         StepBenchmark.Options options = new StepBenchmark.Options(
                 shape[0], shape[1], shape[2], classes, batch, warmup, rounds, steps, 42);
         List<StepBenchmark.Timing> timings =
-                new StepBenchmark(lpl.configLoader(), lpl.runFactory()).run(methods, sets, options);
+                new StepBenchmark(lpl.configLoader(), lpl.runFactory()).run(subjects, sets, options);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s, batch %d, %s input, %s, %s; %s per method%n",
-                model, batch, image, Plural.of(classes, "class"), Plural.of(Runtime.getRuntime().availableProcessors(), "thread"),
-                Plural.of((long) rounds * steps, "timed step"));
         var resolved = lpl.configLoader().load(null, sets).settings().getSettings("training");
-        out.printf(Locale.ROOT, "precision %s, %s, CPU: %s%n", resolved.getString("precision"),
+        int threads = resolved.getInt("threads", 0, 4096);
+        out.printf(Locale.ROOT, "%s, batch %d, %s input, %s, %s; %s per method%n",
+                model, batch, image, Plural.of(classes, "class"),
+                Plural.of(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), "thread"),
+                Plural.of((long) rounds * steps, "timed step"));
+        out.printf(Locale.ROOT, "precision %s, %s, CPU: %s%n",
+                precisions.size() > 1 ? String.join(" and ", precisions) : resolved.getString("precision"),
                 resolved.getBoolean("channels-last") ? "channels-last input" : "channels-first input",
                 CpuFeatures.detect().summary());
         String format = "%-16s %10s %9s %9s %12s %12s %8s %10s%n";
         out.printf(Locale.ROOT, format, "method", "median ms", "p10 ms", "p90 ms", "objective ms", "images/s",
-                "vs " + methods.get(0), "objective-");
+                "vs " + subjects.get(0), "objective-");
         out.printf(Locale.ROOT, format, "", "", "", "", "", "", "", "based");
         StepBenchmark.Timing reference = timings.get(0);
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -163,7 +163,8 @@ public final class StepBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param methods method or preset names; the first is the reference (usually {@code ce})
+     * @param methods method or preset names, each optionally with {@code @fp32} or {@code @bf16}
+     *     (its {@code training.precision}); the first is the reference (usually {@code ce})
      * @param overrides {@code key=value} overrides applied to every method's configuration
      * @param options what to run
      * @return one timing per method, in the given order
@@ -174,7 +175,11 @@ public final class StepBenchmark {
             List<Settings> configs = new ArrayList<>();
             for (String method : methods) {
                 List<String> sets = new ArrayList<>(overrides);
-                sets.add("method.type=" + method);
+                int at = method.indexOf('@');
+                sets.add("method.type=" + (at < 0 ? method : method.substring(0, at)));
+                if (at >= 0) {
+                    sets.add("training.precision=" + method.substring(at + 1));
+                }
                 RunConfig config = loader.load(null, sets);
                 configs.add(config.settings());
                 runs.method(config.settings()).close(); // validate every method before any work

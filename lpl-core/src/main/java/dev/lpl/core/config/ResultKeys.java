@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -77,7 +78,29 @@ public final class ResultKeys {
             Pattern.compile("training\\.checkpoint\\..*"),
             Pattern.compile("training\\.listeners?(\\..*)?"));
 
+    /**
+     * Keys whose default value is left out of the result keys, because runs of an lpl without the
+     * key computed exactly that (the canonical text of each default).
+     */
+    private static final Map<String, String> IMPLICIT_DEFAULTS = Map.of(
+            "training.precision", "fp32",
+            "training.freeze", "none",
+            "model.class-scale", "false",
+            "method.lpl.bound.varied-balanced.count-absent-as-zero", "false");
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /**
+     * Returns the value a key that is absent from a run's result keys had, when it is one of the
+     * keys left out at their default ({@code training.precision} → {@code fp32}, ...), so that a
+     * comparison can name it.
+     *
+     * @param key a configuration key
+     * @return the default the key's absence stands for, or empty
+     */
+    public static Optional<String> implicitDefault(String key) {
+        return Optional.ofNullable(IMPLICIT_DEFAULTS.get(key));
+    }
 
     private final SortedMap<String, String> values;
 
@@ -118,18 +141,7 @@ public final class ResultKeys {
         if (!flat.containsKey("model.init-from") || "all".equals(flat.get("model.init-from-parts"))) {
             flat.remove("model.init-from-parts");
         }
-        if ("fp32".equals(flat.get("training.precision"))) {
-            flat.remove("training.precision");
-        }
-        if ("none".equals(flat.get("training.freeze"))) {
-            flat.remove("training.freeze");
-        }
-        if ("false".equals(flat.get("model.class-scale"))) {
-            flat.remove("model.class-scale");
-        }
-        if ("false".equals(flat.get("method.lpl.bound.varied-balanced.count-absent-as-zero"))) {
-            flat.remove("method.lpl.bound.varied-balanced.count-absent-as-zero");
-        }
+        IMPLICIT_DEFAULTS.forEach((key, value) -> flat.remove(key, value));
         // generative augmentation: off (run = null) is what runs of an lpl without it had; the GAN
         // block (gan.*) configures lpl gan train and never changes a classifier's result
         if (!flat.containsKey("data.augment.generated.run") || "null".equals(flat.get("data.augment.generated.run"))) {

@@ -119,7 +119,8 @@ public final class GroupKey {
             return exact;
         }
         boolean below = !values.subMap(key + ".", key + "/").isEmpty(); // '/' sorts right after '.'
-        return below ? run.config(key).map(ResultKeys::label).orElse(MISSING) : MISSING;
+        return below ? run.config(key).map(ResultKeys::label).orElse(MISSING)
+                : ResultKeys.implicitDefault(key).orElse(MISSING); // e.g. training.precision: fp32
     }
 
     /**
