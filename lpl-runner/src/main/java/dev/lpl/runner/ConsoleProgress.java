@@ -35,14 +35,18 @@ final class ConsoleProgress implements TrainingProgress {
         this.out = out;
     }
 
-    static ConsoleProgress create(String mode, PrintWriter out) {
-        String m = mode == null ? (System.console() != null ? "bar" : "lines") : mode.toLowerCase(Locale.ROOT);
-        return switch (m) {
-            case "bar" -> new ConsoleProgress(true, true, out);
-            case "lines" -> new ConsoleProgress(false, true, out);
-            case "none" -> new ConsoleProgress(false, false, out);
-            default -> throw new dev.lpl.api.LplException(
-                    "invalid --progress '" + mode + "'; use one of: bar, lines, none");
+    /**
+     * Creates the display of a {@code --progress} mode.
+     *
+     * @param mode the mode ({@link ProgressOption#mode})
+     * @param out where the bar and the lines go
+     * @return the progress sink
+     */
+    static ConsoleProgress create(ProgressOption.Mode mode, PrintWriter out) {
+        return switch (mode) {
+            case BAR -> new ConsoleProgress(true, true, out);
+            case LINES -> new ConsoleProgress(false, true, out);
+            case NONE -> new ConsoleProgress(false, false, out);
         };
     }
 

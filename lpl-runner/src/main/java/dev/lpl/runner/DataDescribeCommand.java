@@ -2,11 +2,9 @@ package dev.lpl.runner;
 
 import dev.lpl.api.data.ImageDataset;
 import dev.lpl.core.Bootstrap;
-import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.data.TrainSubset;
 import dev.lpl.core.train.ShotGroup;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -37,19 +35,14 @@ final class DataDescribeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment file (HOCON), keys relative to lpl.")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override one key (repeatable), e.g. --set data.long-tail.profile=exponential")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ConfigOptions config;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Bootstrap lpl = parent.parent.bootstrap();
-        RunConfig config = lpl.configLoader().load(configFile, overrides);
-        TrainSubset subset = lpl.runFactory().loadDataset(config);
+        TrainSubset subset = lpl.runFactory().loadDataset(config.load(lpl.configLoader()));
         print(out, subset);
         out.flush();
         return 0;

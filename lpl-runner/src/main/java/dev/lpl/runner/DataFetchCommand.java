@@ -6,20 +6,18 @@ import dev.lpl.api.data.DatasetContext;
 import dev.lpl.api.data.DatasetFactory;
 import dev.lpl.api.data.ImageDataset;
 import dev.lpl.core.Bootstrap;
-import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.config.StrictKeys;
 import dev.lpl.core.plugin.PluginKind;
 import dev.lpl.data.DownloadableDataset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -41,26 +39,18 @@ final class DataFetchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The dataset (data.type), e.g. cifar10.")
     String name;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment file (HOCON), keys relative to lpl.")
-    Path configFile;
+    @Mixin
+    ConfigOptions config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override one key (repeatable), e.g. --set data.cache-dir=/data/lpl")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--progress", paramLabel = "MODE",
-            description = "bar, lines (one line every 5 s) or none; default: bar on a terminal, else lines")
-    String progressMode;
+    @Mixin
+    ProgressOption progress;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Bootstrap lpl = parent.parent.bootstrap();
-        List<String> sets = new ArrayList<>(overrides);
-        sets.add("data.type=\"" + name + "\"");
-        RunConfig config = lpl.configLoader().load(configFile, sets);
-        Settings root = config.settings();
+        Settings root = config.load(lpl.configLoader(), List.of(), List.of("data.type=\"" + name + "\"")).settings();
         DatasetFactory factory = lpl.registry().get(PluginKind.DATASET, name, "lpl data fetch NAME");
         if (!(factory instanceof DownloadableDataset downloadable)) {
             List<String> fetchable = lpl.registry().all(PluginKind.DATASET).entrySet().stream()
@@ -71,7 +61,8 @@ final class DataFetchCommand implements Callable<Integer> {
         Settings settings = root.getSettings("data").getSettings(StrictKeys.quoteIfNeeded(name));
         DatasetContext context = lpl.runFactory().datasetContext(root);
         Path cache = context.cacheDirectory().toAbsolutePath().normalize();
-        DownloadableDataset.Fetched fetched = downloadable.fetch(settings, cache, DownloadBar.create(progressMode, err));
+        DownloadableDataset.Fetched fetched =
+                downloadable.fetch(settings, cache, DownloadBar.create(progress.mode(), err));
         ImageDataset dataset = downloadable.load(settings, new DatasetContext(null, cache, context.seed()));
         out.println(name + ": " + (fetched.downloaded().isEmpty() ? "already present in " : "downloaded into ")
                 + fetched.directory());

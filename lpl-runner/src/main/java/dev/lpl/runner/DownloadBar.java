@@ -19,24 +19,20 @@ final class DownloadBar implements DownloadProgress {
     }
 
     /**
-     * Chooses the display: a bar on a terminal (or with {@code bar}), lines otherwise ({@code
-     * lines}), or nothing ({@code none}).
+     * Creates the display of a {@code --progress} mode: a bar, a line every 5 s, or nothing.
      *
-     * @param mode {@code bar}, {@code lines}, {@code none}, or null for the default
+     * @param mode the mode ({@link ProgressOption#mode})
      * @param err where lines go
      * @return the progress sink
      */
-    static DownloadProgress create(String mode, PrintWriter err) {
-        String m = mode == null ? (System.console() != null ? "bar" : "lines") : mode.toLowerCase(Locale.ROOT);
-        return switch (m) {
-            case "bar" -> new DownloadBar(err);
-            case "lines" -> DownloadProgress.lines(line -> {
+    static DownloadProgress create(ProgressOption.Mode mode, PrintWriter err) {
+        return switch (mode) {
+            case BAR -> new DownloadBar(err);
+            case LINES -> DownloadProgress.lines(line -> {
                 err.println(line);
                 err.flush();
             }, Duration.ofSeconds(5));
-            case "none" -> DownloadProgress.none();
-            default -> throw new dev.lpl.api.LplException(
-                    "invalid --progress '" + mode + "'; use one of: bar, lines, none");
+            case NONE -> DownloadProgress.none();
         };
     }
 

@@ -34,9 +34,10 @@ import java.util.stream.Stream;
  * The experiment presets bundled with the runner: the HOCON experiment files of the repository's
  * {@code presets/} directory, packaged as class-path resources {@code presets/<name>.conf} (shared
  * recipe files in {@code presets/recipes/}, included relative to the preset, which Typesafe
- * Config resolves on the class path). {@code lpl train -c NAME} runs one when {@code NAME} is not an
- * existing file and has no directory part; {@code lpl presets} lists them. A preset's description
- * is its first comment line.
+ * Config resolves on the class path). {@code -c NAME} of every command that takes a configuration
+ * ({@link ConfigOptions}: {@code lpl train}, {@code lpl data describe}, ...) loads one when {@code
+ * NAME} is not an existing file and has no directory part; {@code lpl presets} lists them. A
+ * preset's description is its first comment line.
  */
 final class ExperimentPresets {
 

@@ -2,14 +2,12 @@ package dev.lpl.runner;
 
 import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
-import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.gan.GanRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -29,12 +27,8 @@ final class GanTrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE|PRESET",
-            description = "Experiment file (HOCON, keys relative to lpl: gan.*, data.*, run.*), or a bundled preset.")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key (repeatable), e.g. --set gan.type=cgan")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: run.output-root/<run.name>).")
     Path out;
@@ -45,7 +39,7 @@ final class GanTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        if (resume != null && (configFile != null || !overrides.isEmpty() || out != null)) {
+        if (resume != null && (config.given() || out != null)) {
             throw new LplException("--resume continues a GAN run with its own configuration and directory;"
                     + " drop -c, --set and --out");
         }
@@ -54,8 +48,7 @@ final class GanTrainCommand implements Callable<Integer> {
         if (resume != null) {
             prepared = GanRun.resume(lpl.runFactory(), lpl.configLoader(), resume);
         } else {
-            RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
-            prepared = GanRun.prepare(lpl.runFactory(), lpl.configLoader(), config, out);
+            prepared = GanRun.prepare(lpl.runFactory(), lpl.configLoader(), config.load(lpl.configLoader()), out);
         }
         try (GanRun run = prepared; StopSignals stop = StopSignals.install(spec.commandLine().getErr())) {
             stdout.println("GAN run " + run.name() + " (" + run.model().spec().variant().configName() + ", "

@@ -19,11 +19,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
     "Evaluate a method's loss on given logits (NumPy files) through the training code path.",
     "Writes OUT.npz with 'loss' (scalar), 'logits' (the perturbed BxC logits) and 'targets' (the labels"
             + " the loss was taken against: the labels, except for disturb-label) and prints the loss.",
-    "The loss is the method's whole objective: perturbation, loss function and class weights."})
+    "The loss is the method's whole objective: perturbation, loss function and class weights.",
+    "-c and --set give the method's settings (method.<name>.*) as in an experiment; --method sets method.type."})
 final class LossCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -50,11 +51,8 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--method", required = true, paramLabel = "NAME", description = "Method (method.type), e.g. lpl.")
     String method;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment file whose method settings to use.")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key (repeatable), e.g. --set method.lpl.detach=false")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--logits", required = true, paramLabel = "L.npy", description = "BxC logits (float32 or float64).")
     Path logitsFile;
@@ -97,10 +95,7 @@ final class LossCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Bootstrap lpl = parent.bootstrap();
-        List<String> all = new ArrayList<>();
-        all.add("method.type=" + method);
-        all.addAll(overrides);
-        RunConfig config = lpl.configLoader().load(configFile, all);
+        RunConfig resolved = config.load(lpl.configLoader(), List.of("method.type=" + method), List.of());
         if (epochs < 1 || epoch < 0 || epoch > epochs) {
             throw new LplException("--epoch " + epoch + " must lie in [0, --epochs " + epochs + "]");
         }
@@ -109,7 +104,7 @@ final class LossCommand implements Callable<Integer> {
         }
         Engines.configure(0);
         Engines.start();
-        try (MethodObjective objective = lpl.runFactory().method(config.settings());
+        try (MethodObjective objective = lpl.runFactory().method(resolved.settings());
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             NDArray logits = read(manager, logitsFile, "--logits");
             NDArray labels = read(manager, labelsFile, "--labels");

@@ -2,16 +2,14 @@ package dev.lpl.runner;
 
 import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
-import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.run.MetricsServer;
 import dev.lpl.core.run.PreparedRun;
 import dev.lpl.core.run.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -35,12 +33,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE|PRESET",
-            description = "Experiment file (HOCON), keys relative to lpl, or the name of a bundled experiment preset (lpl presets).")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key (repeatable), e.g. --set method.type=ce")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: run.output-root/<run.name>).")
     Path out;
@@ -69,14 +63,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "0.0.0.0 for every interface).")
     String metricsHost;
 
-    @Option(names = "--progress", paramLabel = "MODE",
-            description = "bar (progress bar with rate and ETA), lines (one line per epoch), none; default: bar on a terminal, else lines")
-    String progressMode;
+    @Mixin
+    ProgressOption progress;
 
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        if (resume != null && (configFile != null || !overrides.isEmpty() || out != null)) {
+        if (resume != null && (config.given() || out != null)) {
             throw new LplException("--resume continues a run with its own configuration and directory;"
                     + " drop -c, --set and --out");
         }
@@ -92,8 +85,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Bootstrap lpl = parent.bootstrap();
         if (dryRun) {
-            RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
-            lpl.runFactory().validate(config);
+            lpl.runFactory().validate(config.load(lpl.configLoader()));
             if (out != null) {
                 RunDirectory.requireAvailable(out);
             }
@@ -101,13 +93,12 @@ final class TrainCommand implements Callable<Integer> {
             stdout.flush();
             return 0;
         }
-        ConsoleProgress progress = ConsoleProgress.create(progressMode, stdout);
+        ConsoleProgress display = ConsoleProgress.create(progress.mode(), stdout);
         PreparedRun prepared;
         if (resume != null) {
             prepared = lpl.runFactory().resume(lpl.configLoader(), resume, fromCheckpoint);
         } else {
-            RunConfig config = ExperimentPresets.bundled().load(lpl.configLoader(), configFile, overrides);
-            prepared = lpl.runFactory().prepare(config, out);
+            prepared = lpl.runFactory().prepare(config.load(lpl.configLoader()), out);
         }
         try (PreparedRun run = prepared;
                 StopSignals stop = StopSignals.install(spec.commandLine().getErr());
@@ -126,7 +117,7 @@ final class TrainCommand implements Callable<Integer> {
                 stdout.println("metrics: " + server.url());
             }
             stdout.flush();
-            PreparedRun.Outcome outcome = run.run(progress, stop::requested);
+            PreparedRun.Outcome outcome = run.run(display, stop::requested);
             if (outcome.status() == PreparedRun.Status.STOPPED) {
                 stdout.println();
                 stdout.println("stopped; checkpoint " + outcome.checkpoint());

@@ -17,7 +17,8 @@ class ConsoleProgressTest {
 
     @Test
     void aLineHasTheEpochLossAccuraciesTimeAndAnEtaFromTheMeanEpochTime() {
-        ConsoleProgress progress = ConsoleProgress.create("lines", new PrintWriter(new StringWriter()));
+        ConsoleProgress progress =
+                ConsoleProgress.create(ProgressOption.Mode.LINES, new PrintWriter(new StringWriter()));
         String first = progress.line(epoch(0, 4, 10), 10);
         assertThat(first).startsWith("epoch   1/4  loss 1.2346  acc ").contains("bal-acc ").contains("lr 0.1")
                 .endsWith("  10.0s  ETA 30s");
@@ -28,7 +29,8 @@ class ConsoleProgressTest {
 
     @Test
     void aRunWithAValidationSetShowsItsBalancedAccuracyOnThatEpochsLine() {
-        ConsoleProgress progress = ConsoleProgress.create("lines", new PrintWriter(new StringWriter()));
+        ConsoleProgress progress =
+                ConsoleProgress.create(ProgressOption.Mode.LINES, new PrintWriter(new StringWriter()));
         assertThat(progress.line(epoch(0, 4, 10), 10)).doesNotContain("val-bal");
         progress.validationEvaluated(1, 0.8125);
         assertThat(progress.line(epoch(1, 4, 10), 10)).contains("  val-bal " + ResultTables.percent(0.8125) + "  lr 0.1");

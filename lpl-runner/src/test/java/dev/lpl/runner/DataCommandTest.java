@@ -57,6 +57,22 @@ class DataCommandTest {
     }
 
     @Test
+    void describeTakesABundledExperimentPresetAndItsSetOverrides() {
+        CifarFixtures.writeFolder(CifarVariant.CIFAR10, temp, 50, 3, true);
+        long[] expected = new LongTail(LongTail.Profile.EXPONENTIAL, 10).targetCounts(10, 50);
+
+        // the preset sets data.type = cifar10 and the exponential profile at ratio 100; --set changes the ratio
+        Result r = lpl("data", "describe", "-c", "cifar10-lt-r100-ce", "--set", "data.path=\"" + temp + "\"",
+                "--set", "data.long-tail.ratio=10");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("dataset        cifar10: 10 classes, images 3x32x32")
+                .contains("training set   " + Arrays.stream(expected).sum()
+                        + " images (long-tail exponential ratio 10.0, sampled from 500)")
+                .contains("imbalance      n_max/n_min = 50/5 = 10.00");
+    }
+
+    @Test
     void fetchDownloadsIntoTheCacheFromTheConfiguredUrlAndThenFindsItThere() throws Exception {
         byte[] archive = CifarFixtures.archive(CifarVariant.CIFAR10, 5, 2);
         Path cache = temp.resolve("cache");
@@ -79,6 +95,23 @@ class DataCommandTest {
             Result second = lpl(args);
             assertThat(second.code()).isZero();
             assertThat(second.out()).startsWith("cifar10: already present in " + cache.resolve("cifar-10-batches-bin"));
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void fetchTakesABundledExperimentPresetAndItsSetOverrides() throws Exception {
+        byte[] archive = CifarFixtures.archive(CifarVariant.CIFAR10, 5, 2);
+        Path cache = temp.resolve("cache");
+        try (LocalServer server = LocalServer.start().serve("/cifar-10-binary.tar.gz", archive)) {
+            Result r = lpl("data", "fetch", "cifar10", "-c", "cifar10-lt-r100-ce", "--progress", "none",
+                    "--set", "data.cache-dir=\"" + cache + "\"",
+                    "--set", "data.cifar10.url=\"" + server.base() + "\"",
+                    "--set", "data.cifar10.md5=" + CifarFixtures.md5(archive));
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("cifar10: downloaded into " + cache.resolve("cifar-10-batches-bin"));
+            assertThat(r.err()).isEmpty();
             assertThat(server.requests()).hasSize(1);
         }
     }

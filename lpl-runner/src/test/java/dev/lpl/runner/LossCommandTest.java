@@ -208,6 +208,39 @@ class LossCommandTest {
     }
 
     @Test
+    void aBundledExperimentPresetGivesItsMethodSettingsAndSetStillOverridesThem() throws Exception {
+        // cifar100-resnet110-disturb-label sets method.disturb-label.alpha = 0.1 (the default: 0.05); with
+        // step seed 18, alpha 0.1 changes two of the 12 labels, 0.05 none
+        String[] inputs = {"--method", "disturb-label", "--logits", dir.resolve("l.npy").toString(),
+            "--labels", dir.resolve("y.npy").toString(), "--class-counts", dir.resolve("n.npy").toString(),
+            "--step-seed", "18"};
+        long[] preset = targets(inputs, "-c", "cifar100-resnet110-disturb-label");
+        long[] overridden = targets(inputs, "--config", "cifar100-resnet110-disturb-label",
+                "--set", "method.disturb-label.alpha=1");
+
+        assertThat(preset).containsExactly(targets(inputs, "--set", "method.disturb-label.alpha=0.1"));
+        assertThat(preset).isNotEqualTo(targets(inputs));
+        assertThat(overridden).containsExactly(targets(inputs, "--set", "method.disturb-label.alpha=1"))
+                .isNotEqualTo(preset);
+    }
+
+    /** Runs lpl loss and returns the targets it wrote. */
+    private long[] targets(String[] inputs, String... more) throws Exception {
+        Path out = Files.createTempFile(dir, "targets", ".npz");
+        String[] args = new String[inputs.length + more.length + 3];
+        args[0] = "loss";
+        System.arraycopy(inputs, 0, args, 1, inputs.length);
+        System.arraycopy(more, 0, args, 1 + inputs.length, more.length);
+        args[args.length - 2] = "--out";
+        args[args.length - 1] = out.toString();
+        var r = CommandLineTest.lpl(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return readOut(manager, out).get("targets").toLongArray();
+        }
+    }
+
+    @Test
     void badInputsAreOneLineErrors() throws Exception {
         Npy.writeInts(dir.resolve("short.npy"), new int[] {0, 1});
         var r = CommandLineTest.lpl("loss", "--method", "ce", "--logits", dir.resolve("l.npy").toString(),

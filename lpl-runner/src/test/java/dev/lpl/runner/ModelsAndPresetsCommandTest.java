@@ -2,6 +2,9 @@ package dev.lpl.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code lpl models} and {@code lpl presets}. */
@@ -91,13 +94,37 @@ class ModelsAndPresetsCommandTest {
                 + " (lpl presets lists them)");
     }
 
+    /**
+     * Every command that takes a configuration ({@link ConfigOptions}) reads {@code -c} the same way,
+     * so a mistyped preset or a missing file gets the same one-line error in each.
+     */
     @Test
-    void trainReportsAnUnknownPresetInOneLine() {
-        CommandLineTest.Result r = CommandLineTest.lpl("train", "-c", "cifar10-lt-r100-lpll");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().lines().findFirst().orElseThrow()).isEqualTo(
-                "error: experiment file cifar10-lt-r100-lpll does not exist and no bundled experiment preset has that name;"
-                        + " did you mean cifar10-lt-r100-lpl? (lpl presets lists them)");
+    void everyCommandThatTakesAConfigurationReportsAnUnknownPresetOrFileInOneLine() {
+        String[] loss = {"loss", "--method", "ce", "--logits", "l.npy", "--labels", "y.npy", "--class-counts", "n.npy",
+            "--out", "out.npz"};
+        List<List<String>> commands = List.of(List.of("train"), List.of("train", "--dry-run"), List.of("gan", "train"),
+                List.of("data", "describe"), List.of("data", "fetch", "cifar10"), List.of(loss));
+        String missing = Path.of("no-such-dir", "missing.conf").toString();
+        for (List<String> command : commands) {
+            CommandLineTest.Result r = lpl(command, "-c", "cifar10-lt-r100-lpll");
+            assertThat(r.code()).as(command + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().lines().toList()).as(String.join(" ", command)).containsExactly(
+                    "error: experiment file cifar10-lt-r100-lpll does not exist and no bundled experiment preset has"
+                            + " that name; did you mean cifar10-lt-r100-lpl? (lpl presets lists them)",
+                    "(run with --debug for details)");
+            CommandLineTest.Result file = lpl(command, "--config", missing);
+            assertThat(file.code()).as(command + ": " + file.err()).isEqualTo(2);
+            assertThat(file.err().lines().findFirst().orElseThrow()).as(String.join(" ", command))
+                    .startsWith("error: ").contains(missing + " does not exist").contains("check the path given to -c");
+            assertThat(lpl(command, "--help").out()).as(String.join(" ", command))
+                    .contains("-c, --config=FILE|PRESET").contains("--set=KEY=VALUE");
+        }
+    }
+
+    private static CommandLineTest.Result lpl(List<String> command, String... more) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of(more));
+        return CommandLineTest.lpl(args.toArray(String[]::new));
     }
 
     @Test
