@@ -1,6 +1,5 @@
 package dev.lpl.runner;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,7 +8,7 @@ import dev.lpl.api.LplException;
 import dev.lpl.api.perturbation.TrainingView;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.train.MethodObjective;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -107,10 +106,9 @@ final class LossCommand implements Callable<Integer> {
         if (iteration < 0) {
             throw new LplException("--iteration " + iteration + " must be >= 0");
         }
-        Engines.configure(0);
-        Engines.start();
+        EngineSession session = lpl.runFactory().engineSession(config.settings()).start();
         try (MethodObjective objective = lpl.runFactory().method(config.settings());
-                NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+                NDManager manager = session.engine().newBaseManager(session.device())) {
             NDArray logits = read(manager, logitsFile, "--logits");
             NDArray labels = read(manager, labelsFile, "--labels");
             NDArray counts = read(manager, countsFile, "--class-counts");
