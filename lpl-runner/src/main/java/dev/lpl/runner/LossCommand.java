@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lpl loss}: evaluates a method on given logits, without a model, through exactly the code
  * training uses ({@link MethodObjective}), so a method can be checked against a reference
- * implementation.
+ * implementation. The engine is started through {@code EngineSession}: the loss is computed on the
+ * device {@code training.backend} chooses, with {@code training.threads}.
  */
 @Command(name = "loss", mixinStandardHelpOptions = true, description = {
     "Evaluate a method's loss on given logits (NumPy files) through the training code path.",

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * initialised exactly as a run builds it ({@link RunFactory#model}: the options of {@code
  * model.<name>} with their defaults, {@code --set} overrides, Kaiming-normal weights) on a
  * throwaway NDManager that is closed right after counting, so at most one network's weights are
- * held at a time (WRN-28-10: 146 MB).
+ * held at a time (WRN-28-10: 146 MB). The engine is started through {@code EngineSession}: the
+ * networks are built on the device {@code training.backend} chooses, with {@code training.threads}.
  */
 @Command(name = "models", mixinStandardHelpOptions = true, description = {
     "List every network with its trainable-parameter counts (BN running statistics excluded).",
