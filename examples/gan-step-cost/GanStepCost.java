@@ -7,7 +7,7 @@ import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.gan.GeneratedShare;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.train.TrainingStep;
 import java.util.*;
 
@@ -24,8 +24,7 @@ public class GanStepCost {
         Bootstrap lpl = Bootstrap.start(List.of());
         RunConfig plain = lpl.configLoader().load(java.nio.file.Path.of("examples/fashion-mnist-classifier.conf"), List.of());
         RunConfig aug = lpl.configLoader().load(java.nio.file.Path.of("examples/fashion-mnist-acgan-augmented.conf"), List.of());
-        Engines.configure(1);
-        Engine engine = Engines.start();
+        Engine engine = EngineSession.withThreads(1).start().engine();
         ImageDataset dataset = lpl.runFactory().loadDataset(plain).dataset();
         long[] counts = dataset.train().classCounts(10);
         Shape shape = new Shape(1, 28, 28);

@@ -1,13 +1,13 @@
 package dev.lpl.jmh;
 
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 
 /**
  * What the benchmarks' forked JVMs set before anything touches DJL, so that {@code java -jar
  * benchmarks.jar} needs no flags: offline (DJL must never phone home, as in the tests'
  * {@code DJL_OFFLINE=true} and {@code OPT_OUT_TRACKING=true}), slf4j-simple at {@code warn} so the
  * engine's start-up messages do not interleave with JMH's output, and lpl's engine settings
- * ({@link Engines#configure}: the given number of intra-op threads, one inter-op thread). The engine
+ * ({@link EngineSession#start}: the given number of intra-op threads, one inter-op thread). The engine
  * reads them once, when it starts: each trial's forked JVM starts its own.
  */
 final class JmhEnvironment {
@@ -30,8 +30,7 @@ final class JmhEnvironment {
      */
     static void startEngine(int threads) {
         offline();
-        Engines.configure(threads);
-        Engines.start();
+        EngineSession.withThreads(threads).start();
     }
 
     private static void setIfAbsent(String key, String value) {

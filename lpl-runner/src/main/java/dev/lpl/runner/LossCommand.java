@@ -1,6 +1,5 @@
 package dev.lpl.runner;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,7 +8,7 @@ import dev.lpl.api.LplException;
 import dev.lpl.api.perturbation.TrainingView;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.train.MethodObjective;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -32,7 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lpl loss}: evaluates a method on given logits, without a model, through exactly the code
  * training uses ({@link MethodObjective}), so a method can be checked against a reference
- * implementation.
+ * implementation. The engine is started through {@code EngineSession}: the loss is computed on the
+ * device {@code training.backend} chooses, with {@code training.threads}.
  */
 @Command(name = "loss", mixinStandardHelpOptions = true, description = {
     "Evaluate a method's loss on given logits (NumPy files) through the training code path.",
@@ -102,10 +102,9 @@ final class LossCommand implements Callable<Integer> {
         if (iteration < 0) {
             throw new LplException("--iteration " + iteration + " must be >= 0");
         }
-        Engines.configure(0);
-        Engines.start();
+        EngineSession session = lpl.runFactory().engineSession(resolved.settings()).start();
         try (MethodObjective objective = lpl.runFactory().method(resolved.settings());
-                NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+                NDManager manager = session.engine().newBaseManager(session.device())) {
             NDArray logits = read(manager, logitsFile, "--logits");
             NDArray labels = read(manager, labelsFile, "--labels");
             NDArray counts = read(manager, countsFile, "--class-counts");

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = LplCommand.Version.class,
         description = "Train image classifiers with logit perturbation (LPL, LA, LDAM, ISDA, ...).",
-        subcommands = {TrainCommand.class, ListCommand.class, LossCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, ListCommand.class, LossCommand.class, BenchCommand.class, EnvCommand.class,
             ReportCommand.class, CompareCommand.class, ModelsCommand.class, PresetsCommand.class, EvalCommand.class,
             ExportCommand.class, PredictCommand.class, SweepCommand.class,
             DataCommand.class, GanCommand.class, CommandLine.HelpCommand.class})

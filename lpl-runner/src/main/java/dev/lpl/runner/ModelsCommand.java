@@ -1,6 +1,5 @@
 package dev.lpl.runner;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.lpl.api.LplException;
 import dev.lpl.api.Settings;
@@ -9,7 +8,7 @@ import dev.lpl.api.model.ModelFactory;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.plugin.PluginKind;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.run.RunFactory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -30,7 +29,8 @@ import picocli.CommandLine.Spec;
  * initialised exactly as a run builds it ({@link RunFactory#model}: the options of {@code
  * model.<name>} with their defaults, {@code --set} overrides, Kaiming-normal weights) on a
  * throwaway NDManager that is closed right after counting, so at most one network's weights are
- * held at a time (WRN-28-10: 146 MB).
+ * held at a time (WRN-28-10: 146 MB). The engine is started through {@code EngineSession}: the
+ * networks are built on the device {@code training.backend} chooses, with {@code training.threads}.
  */
 @Command(name = "models", mixinStandardHelpOptions = true, description = {
     "List every network with its trainable-parameter counts (BN running statistics excluded).",
@@ -65,21 +65,20 @@ final class ModelsCommand implements Callable<Integer> {
         RunFactory runFactory = lpl.runFactory();
         Map<String, ModelFactory> models = lpl.registry().all(PluginKind.MODEL);
         List<String[]> rows = new ArrayList<>();
-        Engine engine = null;
+        EngineSession session = null;
         for (Map.Entry<String, ModelFactory> e : models.entrySet()) {
             List<String> sets = new ArrayList<>();
             sets.add("model.type=" + e.getKey());
             sets.addAll(overrides);
             RunConfig config = lpl.configLoader().load(null, sets);
             Settings root = config.settings();
-            if (engine == null) {
-                Engines.configure(root.getSettings("training").getInt("threads", 0, 4096));
-                engine = Engines.start();
+            if (session == null) { // training.backend and training.threads of the first model's configuration
+                session = runFactory.engineSession(root).start();
             }
             String[] row = new String[classes.size() + 2];
             row[0] = e.getKey();
             for (int i = 0; i < classes.size(); i++) {
-                row[i + 1] = count(runFactory, root, shape, classes.get(i), engine);
+                row[i + 1] = count(runFactory, root, shape, classes.get(i), session);
             }
             row[row.length - 1] = e.getValue().description();
             rows.add(row);
@@ -105,8 +104,9 @@ final class ModelsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String count(RunFactory runFactory, Settings root, int[] shape, int numClasses, Engine engine) {
-        try (NDManager manager = engine.newBaseManager()) {
+    private static String count(RunFactory runFactory, Settings root, int[] shape, int numClasses,
+            EngineSession session) {
+        try (NDManager manager = session.engine().newBaseManager(session.device())) {
             ClassifierBlock block = runFactory.model(root, shape[0], shape[1], shape[2], numClasses, manager);
             return String.format(Locale.ROOT, "%,d", block.trainableParameterCount());
         } catch (LplException | IllegalArgumentException e) {

@@ -2,7 +2,6 @@ package dev.lpl.runner;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +16,7 @@ import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.config.StrictKeys;
 import dev.lpl.core.interop.ModelWeights;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.RunDirectory;
 import dev.lpl.core.rundir.Manifest;
@@ -81,11 +80,10 @@ final class RunNetwork implements AutoCloseable {
         }
         int epoch = read(choice.checkpointDir().resolve("state.json")).path("epoch").asInt();
         Settings root = config.settings();
-        Engines.configure(root.getSettings("training").getInt("threads", 0, 4096));
-        Engine engine = Engines.start();
+        EngineSession session = lpl.runFactory().engineSession(root).start(); // the run's backend and threads
         HeadType head = lpl.runFactory().head(root);
         String model = root.getString("model.type");
-        NDManager manager = engine.newBaseManager();
+        NDManager manager = session.engine().newBaseManager(session.device());
         try {
             ClassifierBlock block = lpl.runFactory().model(root, shape.get(0), shape.get(1), shape.get(2),
                     classes.size(), manager);

@@ -147,7 +147,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"train", "list", "loss", "bench", "eval", "predict"}) {
+        for (String command : new String[] {"train", "list", "loss", "bench", "eval", "predict", "env"}) {
             Result r = lpl(command, "--help");
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out()).startsWith("Usage: lpl " + command);

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.api.model.ClassifierBlock;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.interop.ModelWeights;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.run.Json;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -75,9 +75,8 @@ class InitFromTest {
             expected = network.logits(images, 3);
         }
         var root = LPL.configLoader().load(source.resolve("resolved.conf"), List.of()).settings();
-        Engines.configure(0);
         for (Path file : List.of(export, source.resolve("checkpoints").resolve("epoch-0001"))) {
-            try (NDManager manager = Engines.start().newBaseManager()) {
+            try (NDManager manager = EngineSession.withThreads(0).start().engine().newBaseManager()) {
                 ClassifierBlock fresh = LPL.runFactory().model(root, 1, 28, 28, 10, manager);
                 float[] before = RunNetwork.logits(fresh, manager, images, BATCH);
                 ModelWeights.Loaded loaded = ModelWeights.load(file, fresh, "small-cnn", "model.init-from", manager);
@@ -102,8 +101,7 @@ class InitFromTest {
         assertThat(initFrom.path("sha256").asText()).isEqualTo(ModelWeights.sha256(export)).hasSize(64);
         assertThat(initFrom.path("tensors").asInt()).isEqualTo(22);
 
-        Engines.configure(0);
-        try (NDManager manager = Engines.start().newBaseManager()) {
+        try (NDManager manager = EngineSession.withThreads(0).start().engine().newBaseManager()) {
             Map<String, NDArray> before = npz(source.resolve("checkpoints/epoch-0001/model.npz"), manager);
             Map<String, NDArray> after = npz(run.resolve("checkpoints/epoch-0001/model.npz"), manager);
             assertThat(after.keySet()).isEqualTo(before.keySet());
@@ -127,8 +125,7 @@ class InitFromTest {
         assertThat(model.path("trainable_parameters").asInt()).isEqualTo(32 * 10 + 10); // the linear head only
         assertThat(model.path("init_from").path("tensors").asInt()).isEqualTo(20); // the features' 20 tensors
 
-        Engines.configure(0);
-        try (NDManager manager = Engines.start().newBaseManager()) {
+        try (NDManager manager = EngineSession.withThreads(0).start().engine().newBaseManager()) {
             Map<String, NDArray> before = npz(source.resolve("checkpoints/epoch-0001/model.npz"), manager);
             Map<String, NDArray> after = npz(run.resolve("checkpoints/epoch-0001/model.npz"), manager);
             before.forEach((name, array) -> {
@@ -166,8 +163,7 @@ class InitFromTest {
         try (RunNetwork network = RunNetwork.open(LPL, RunCheckpoint.resolve(source, null))) {
             sourceLogits = network.logits(images, 3);
         }
-        Engines.configure(0);
-        try (NDManager manager = Engines.start().newBaseManager()) {
+        try (NDManager manager = EngineSession.withThreads(0).start().engine().newBaseManager()) {
             Map<String, NDArray> before = npz(source.resolve("checkpoints/epoch-0001/model.npz"), manager);
             Map<String, NDArray> after = npz(run.resolve("checkpoints/epoch-0001/model.npz"), manager);
             assertThat(after.keySet()).containsAll(before.keySet()).contains(ClassifierBlock.CLASS_SCALE)

@@ -178,8 +178,8 @@ class TorchInteropTest {
         Bootstrap lpl = Bootstrap.start(List.of());
         var root = lpl.configLoader().load(null, List.of("model.type=small-cnn", "model.head=linear",
                 "model.small-cnn.width=16", "method.type=ce")).settings();
-        dev.lpl.core.run.Engines.configure(0);
-        try (ai.djl.ndarray.NDManager manager = dev.lpl.core.run.Engines.start().newBaseManager()) {
+        try (ai.djl.ndarray.NDManager manager =
+                dev.lpl.core.run.EngineSession.withThreads(0).start().engine().newBaseManager()) {
             var block = lpl.runFactory().model(root, 3, 32, 32, 5, manager);
             dev.lpl.core.interop.ModelWeights.load(weights, block, "small-cnn", "model.init-from", manager);
             float[] lpls = RunNetwork.logits(block, manager, images, new ai.djl.ndarray.types.Shape(batch, 3, 32, 32));

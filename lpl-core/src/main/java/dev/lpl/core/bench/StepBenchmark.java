@@ -18,7 +18,7 @@ import dev.lpl.core.data.Augmentation;
 import dev.lpl.core.data.HostBatch;
 import dev.lpl.core.data.LongTail;
 import dev.lpl.core.data.MetaBatches;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.run.RunFactory;
 import dev.lpl.core.train.CpuFeatures;
 import dev.lpl.core.train.ImageFormat;
@@ -185,9 +185,9 @@ public final class StepBenchmark {
                 runs.method(config.settings()).close(); // validate every method before any work
             }
             Settings first = configs.get(0);
-            Engines.configure(first.getInt("training.threads", 0, 4096));
-            Engine engine = Engines.start();
-            Device device = Engine.getInstance().defaultDevice();
+            EngineSession session = runs.engineSession(first).start();
+            Engine engine = session.engine();
+            Device device = session.device();
             long[] counts = new LongTail(LongTail.Profile.EXPONENTIAL, 100).targetCounts(options.numClasses(), 5000);
             HostBatch batch = batch(options, counts);
             Shape imageShape = new Shape(options.channels(), options.height(), options.width());
@@ -195,7 +195,7 @@ public final class StepBenchmark {
                 Settings root = configs.get(i);
                 Precision precision = Precision.parse(root.getString("training.precision"));
                 precision.checkSupported(device, CpuFeatures.detect());
-                engine.setRandomSeed((int) Seeds.derive(options.seed(), "init"));
+                session.seed(Seeds.derive(options.seed(), "init"));
                 NDManager manager = engine.newBaseManager(device);
                 ClassifierBlock block = runs.model(root, options.channels(), options.height(), options.width(),
                         options.numClasses(), manager);

@@ -18,7 +18,7 @@ import dev.lpl.core.config.ConfigLoader;
 import dev.lpl.core.data.Augmentation;
 import dev.lpl.core.data.BatchLoader;
 import dev.lpl.core.data.HostBatch;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.run.RunFactory;
 import dev.lpl.core.train.CpuFeatures;
 import dev.lpl.core.train.GradMode;
@@ -117,10 +117,10 @@ public final class ThroughputBenchmark {
      */
     public Evaluation evaluation(List<String> overrides, StepBenchmark.Options options) {
         Settings root = loader.load(null, overrides).settings();
-        Engines.configure(root.getInt("training.threads", 0, 4096));
-        Engine engine = Engines.start();
-        Device device = engine.defaultDevice();
-        engine.setRandomSeed((int) Seeds.derive(options.seed(), "init"));
+        EngineSession session = runs.engineSession(root).start();
+        Engine engine = session.engine();
+        Device device = session.device();
+        session.seed(Seeds.derive(options.seed(), "init"));
         ImageFormat format = new ImageFormat(new Shape(options.channels(), options.height(), options.width()),
                 root.getBoolean("training.channels-last"));
         Precision precision = Precision.parse(root.getString("training.precision"));

@@ -21,7 +21,7 @@ import dev.lpl.core.run.AtomicFiles;
 import dev.lpl.core.run.CrashInjector;
 import dev.lpl.core.run.CrashPoint;
 import dev.lpl.core.run.Checkpoints;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.PreparedRun;
 import dev.lpl.core.run.Provenance;
@@ -242,8 +242,7 @@ public final class GanRun implements AutoCloseable {
             throw evaluatorSettings.invalid("run", evaluatorRun + " does not exist; name the directory of a classifier"
                     + " run of the same dataset (lpl train), or null for no GAN-test");
         }
-        Engines.configure(root.getSettings("training").getInt("threads", 0, 1024));
-        Engine engine = Engines.start();
+        EngineSession session = factory.engineSession(root).start();
 
         TrainSubset loaded = factory.loadDataset(config);
         ImageDataset dataset = loaded.dataset();
@@ -254,8 +253,8 @@ public final class GanRun implements AutoCloseable {
         if (evaluatorRun != null) {
             evaluator = openEvaluator(factory, loader, evaluatorRun, dataset);
         }
-        engine.setRandomSeed((int) Seeds.derive(seed, "gan-init"));
-        NDManager manager = engine.newBaseManager(engine.defaultDevice());
+        session.seed(Seeds.derive(seed, "gan-init"));
+        NDManager manager = session.engine().newBaseManager(session.device());
         manager.setName("lpl-gan");
         GanModel model;
         try {

@@ -26,7 +26,6 @@ import dev.lpl.api.objective.ClassWeighting;
 import dev.lpl.api.objective.LossFunction;
 import dev.lpl.api.objective.MetaReweighting;
 import dev.lpl.api.perturbation.Perturbation;
-import dev.lpl.api.training.Backend;
 import dev.lpl.api.training.LearningRateSchedule;
 import dev.lpl.api.training.RunListener;
 import dev.lpl.api.training.WeightOptimizer;
@@ -133,6 +132,19 @@ public final class RunFactory {
         String name = root.getString("optimizer.type");
         return registry.get(PluginKind.WEIGHT_OPTIMIZER, name, "optimizer.type")
                 .create(root.getSettings("optimizer").getSettings(StrictKeys.quoteIfNeeded(name)));
+    }
+
+    /**
+     * Resolves the engine session of a configuration ({@code training.backend}, {@code
+     * training.threads}) without starting the engine: what every command that computes starts the
+     * engine through.
+     *
+     * @param root the whole configuration
+     * @return the session, not started
+     * @throws LplException on an unknown backend or a bad thread count
+     */
+    public EngineSession engineSession(Settings root) {
+        return EngineSession.of(root, registry);
     }
 
     /**
@@ -314,7 +326,7 @@ public final class RunFactory {
      */
     private record Plan(
             Settings root, String methodName, MethodObjective objective, WeightOptimizer optimizer,
-            LearningRateSchedule schedule, Backend backend, List<RunListener> listeners, int epochs, int threads,
+            LearningRateSchedule schedule, EngineSession session, List<RunListener> listeners, int epochs,
             boolean channelsLast, Precision precision, int checkpointEvery, int checkpointKeep, String modelName, HeadType head, DatasetFactory datasetFactory,
             String datasetName, Settings datasetSettings, LongTail longTail, int padding,
             Augmentation.PaddingMode paddingMode, boolean flip, int batchSize, int evalBatchSize, int prefetch,
@@ -331,13 +343,10 @@ public final class RunFactory {
             LearningRateSchedule schedule = registry.get(PluginKind.SCHEDULE, scheduleName, "schedule.type")
                     .create(root.getSettings("schedule"));
             Settings training = root.getSettings("training");
-            String backendName = training.getString("backend");
-            Backend backend = registry.get(PluginKind.BACKEND, backendName, "training.backend")
-                    .create(training.getSettings("backends").getSettings(StrictKeys.quoteIfNeeded(backendName)));
+            EngineSession session = EngineSession.of(root, registry); // training.backend, training.threads
             List<RunListener> listeners = listeners(training);
             int epochs = training.getInt("epochs", 1, 1_000_000);
             TrainingEngine.FineTune fineTune = fineTune(training, epochs);
-            int threads = training.getInt("threads", 0, 4096);
             boolean channelsLast = training.getBoolean("channels-last");
             Precision precision = Precision.parse(training.getChoice("precision", List.of("fp32", "bf16")));
             if (precision != Precision.FP32 && objective.perturbation() instanceof MetaReweighting) {
@@ -374,7 +383,7 @@ public final class RunFactory {
             int evalBatchSize = data.getInt("eval-batch-size", 1, 1 << 20);
             int prefetch = data.getInt("prefetch", 1, 1024);
             long seed = root.getLong("run.seed");
-            return new Plan(root, methodName, objective, optimizer, schedule, backend, listeners, epochs, threads,
+            return new Plan(root, methodName, objective, optimizer, schedule, session, listeners, epochs,
                     channelsLast, precision, checkpointEvery, checkpointKeep, modelName, head, datasetFactory, datasetName, datasetSettings, longTail,
                     padding, paddingMode, flip, batchSize, evalBatchSize, prefetch, seed, dataContext,
                     indicesFile(data), fineTune, ValidationSplit.parse(data.getSettings("validation")));
@@ -516,10 +525,9 @@ public final class RunFactory {
         MethodObjective objective = plan.objective();
         WeightOptimizer optimizer = plan.optimizer();
         LearningRateSchedule schedule = plan.schedule();
-        Backend backend = plan.backend();
+        EngineSession session = plan.session();
         List<RunListener> listeners = plan.listeners();
         int epochs = plan.epochs();
-        int threads = plan.threads();
         int checkpointEvery = plan.checkpointEvery();
         int checkpointKeep = plan.checkpointKeep();
         String modelName = plan.modelName();
@@ -552,9 +560,7 @@ public final class RunFactory {
         GeneratedShare.check(root.getSettings("data").getSettings("augment").getSettings("generated"), batchSize);
 
         // 2. The engine, seeded.
-        Engines.configure(threads);
-        Engine engine = Engines.start();
-        engine.setRandomSeed((int) Seeds.derive(seed, "init"));
+        Engine engine = session.start().seed(Seeds.derive(seed, "init")).engine();
 
         // 3. The data.
         MetaReweighting metaReweighting = objective.perturbation() instanceof MetaReweighting r ? r : null;
@@ -583,7 +589,7 @@ public final class RunFactory {
         }
 
         // 4. The network.
-        Device device = backend.device(engine);
+        Device device = session.device();
         ImageSet train = dataset.train();
         ImageFormat imageFormat =
                 new ImageFormat(new Shape(train.channels(), train.height(), train.width()), plan.channelsLast());

@@ -13,7 +13,7 @@ import dev.lpl.api.LplException;
 import dev.lpl.core.Bootstrap;
 import dev.lpl.core.config.RunConfig;
 import dev.lpl.core.data.HostBatch;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import dev.lpl.core.run.Json;
 import dev.lpl.core.run.PreparedRun;
 import dev.lpl.core.train.TrainingProgress;
@@ -92,8 +92,7 @@ class GanRunTest {
 
     @Test
     void networksHaveTheDocumentedShapesAndParameterCounts() {
-        Engines.configure(1);
-        Engine engine = Engines.start();
+        Engine engine = EngineSession.withThreads(1).start().engine();
         for (GanVariant variant : GanVariant.values()) {
             for (int[] image : new int[][] {{1, 28, 28}, {3, 32, 32}}) {
                 GanSpec spec = new GanSpec(variant, image[0], image[1], image[2], 10, 100, 64);
@@ -122,8 +121,7 @@ class GanRunTest {
 
     @Test
     void theTransposedConvolutionIsPyTorchsConvTranspose2dWithStride2Padding1() {
-        Engines.configure(1);
-        Engine engine = Engines.start();
+        Engine engine = EngineSession.withThreads(1).start().engine();
         engine.setRandomSeed(11);
         try (NDManager m = engine.newBaseManager()) {
             ai.djl.nn.SequentialBlock block = GanNetworks.transposedConvolution(2);
@@ -164,8 +162,7 @@ class GanRunTest {
 
     @Test
     void aStepIsDeterministicAndTheDiscriminatorLearnsTheClasses() {
-        Engines.configure(1);
-        Engine engine = Engines.start();
+        Engine engine = EngineSession.withThreads(1).start().engine();
         GanSpec spec = new GanSpec(GanVariant.ACGAN, 1, 4, 4, 2, 16, 8);
         float[][] losses = new float[2][];
         for (int trial = 0; trial < 2; trial++) {
@@ -355,7 +352,7 @@ class GanRunTest {
         RunConfig config = classifier("data.augment.generated.run=" + gan);
         var dataset = LPL.runFactory().loadDataset(config).dataset();
         var settings = config.settings().getSettings("data").getSettings("augment").getSettings("generated");
-        Engine engine = Engines.start();
+        Engine engine = EngineSession.withThreads(0).start().engine();
         try (NDManager manager = engine.newBaseManager();
                 GeneratedShare share = GeneratedShare.open(settings, dataset, 128, manager)) {
             assertThat(share.count()).isEqualTo(21); // round(128/6)

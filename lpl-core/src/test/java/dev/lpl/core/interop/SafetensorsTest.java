@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.lpl.api.LplException;
-import dev.lpl.core.run.Engines;
+import dev.lpl.core.run.EngineSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +24,8 @@ class SafetensorsTest {
 
     @Test
     void writesThePublishedLayoutThatDjlsReaderReadsBack(@TempDir Path dir) throws Exception {
-        Engines.configure(1);
         Path file = dir.resolve("w.safetensors");
-        try (NDManager manager = Engines.start().newBaseManager()) {
+        try (NDManager manager = EngineSession.withThreads(1).start().engine().newBaseManager()) {
             NDArray weight = manager.arange(6f).reshape(2, 3);
             Safetensors.write(file, List.of(Safetensors.Tensor.of("layer.weight", weight),
                     Safetensors.Tensor.scalar("bn.num_batches_tracked", 5)), Map.of("format", "pt"));
@@ -56,9 +55,8 @@ class SafetensorsTest {
 
     @Test
     void aDamagedFileIsNamedWithWhatIsWrong(@TempDir Path dir) throws Exception {
-        Engines.configure(1);
         Path file = dir.resolve("w.safetensors");
-        try (NDManager manager = Engines.start().newBaseManager()) {
+        try (NDManager manager = EngineSession.withThreads(1).start().engine().newBaseManager()) {
             Safetensors.write(file, List.of(Safetensors.Tensor.of("w", manager.ones(new Shape(4, 4)))), Map.of());
             byte[] bytes = Files.readAllBytes(file);
             Path truncated = dir.resolve("truncated.safetensors");
