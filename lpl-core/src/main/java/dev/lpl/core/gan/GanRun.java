@@ -187,8 +187,9 @@ public final class GanRun implements AutoCloseable {
      */
     public static GanRun resume(RunFactory factory, ConfigLoader loader, Path path) {
         Manifest manifest = manifest(path);
-        if (Files.isRegularFile(path.resolve(RunDirectory.SUMMARY))
-                && read(path.resolve(RunDirectory.SUMMARY), f -> RunFiles.readGanSummary(path)).status() == RunStatus.COMPLETED) {
+        Path summary = path.resolve(RunDirectory.SUMMARY);
+        if (Files.isRegularFile(summary)
+                && read(summary, f -> RunFiles.readGanSummary(path)).status() == RunStatus.COMPLETED) {
             throw new LplException("GAN run " + path + " has already completed; nothing to resume");
         }
         RunConfig config = loader.load(path.resolve(RunDirectory.RESOLVED_CONF), List.of());
