@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.api.LplException;
 import dev.lpl.api.Seeds;
@@ -27,6 +26,13 @@ import dev.lpl.core.run.PreparedRun;
 import dev.lpl.core.run.Provenance;
 import dev.lpl.core.run.RunDirectory;
 import dev.lpl.core.run.RunFactory;
+import dev.lpl.core.rundir.GanMetricsLine;
+import dev.lpl.core.rundir.GanSummary;
+import dev.lpl.core.rundir.Manifest;
+import dev.lpl.core.rundir.MetricsLine;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.RunStatus;
+import dev.lpl.core.rundir.Summary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -62,7 +68,7 @@ import java.util.stream.Stream;
 public final class GanRun implements AutoCloseable {
 
     /** The value of {@code manifest.json}'s {@code kind} for a GAN run. */
-    public static final String KIND = "gan";
+    public static final String KIND = Manifest.GAN;
     /** The directory of the sample grids. */
     public static final String SAMPLES = "samples";
     /** The Adam state files of a checkpoint. */
@@ -100,7 +106,7 @@ public final class GanRun implements AutoCloseable {
     private final int gridColumns;
     private final int testPerClass;
     private final int keep;
-    private final List<Map<String, Object>> history = new ArrayList<>();
+    private final List<GanMetricsLine> history = new ArrayList<>();
     private int startEpoch;
     private int startBatch;
     private double[] startSums = new double[SUMS.length];
@@ -180,14 +186,15 @@ public final class GanRun implements AutoCloseable {
      * @return the run, positioned after its latest checkpoint
      */
     public static GanRun resume(RunFactory factory, ConfigLoader loader, Path path) {
-        JsonNode manifest = manifest(path);
+        Manifest manifest = manifest(path);
         Path summary = path.resolve(RunDirectory.SUMMARY);
-        if (Files.isRegularFile(summary) && "completed".equals(readJson(summary).path("status").asText())) {
+        if (Files.isRegularFile(summary)
+                && read(summary, f -> RunFiles.readGanSummary(path)).status() == RunStatus.COMPLETED) {
             throw new LplException("GAN run " + path + " has already completed; nothing to resume");
         }
         RunConfig config = loader.load(path.resolve(RunDirectory.RESOLVED_CONF), List.of());
-        GanRun run = build(factory, loader, config, manifest.path("run").asText(path.getFileName().toString()), path,
-                path);
+        String name = manifest.run() != null ? manifest.run() : path.getFileName().toString();
+        GanRun run = build(factory, loader, config, name, path, path);
         try {
             run.restoreLatest();
         } catch (RuntimeException e) {
@@ -202,27 +209,45 @@ public final class GanRun implements AutoCloseable {
      *
      * @param path the directory
      * @return its manifest
-     * @throws LplException if it is not a GAN run directory
+     * @throws LplException if it is not a GAN run directory, or its manifest cannot be read
      */
-    public static JsonNode manifest(Path path) {
+    public static Manifest manifest(Path path) {
         Path manifest = path.resolve(RunDirectory.MANIFEST);
         if (!Files.isRegularFile(manifest) || !Files.isRegularFile(path.resolve(RunDirectory.RESOLVED_CONF))) {
             throw new LplException(path + " is not an lpl run directory (no " + RunDirectory.MANIFEST + " or "
                     + RunDirectory.RESOLVED_CONF + "); pass the directory lpl gan train wrote");
         }
-        JsonNode node = readJson(manifest);
-        if (!KIND.equals(node.path("kind").asText())) {
+        Manifest node = read(manifest, file -> RunFiles.readManifest(path));
+        if (!node.isGan()) {
             throw new LplException(path + " is a classifier run, not a GAN run; pass the directory lpl gan train wrote");
         }
         return node;
     }
 
-    private static JsonNode readJson(Path file) {
+    /** Reads one of a run directory's files. */
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(Path file) throws IOException;
+    }
+
+    /**
+     * Reads a file of a GAN run directory.
+     *
+     * @param file the file (named in the message)
+     * @param reader how it is read
+     * @return what it holds
+     * @throws LplException if it cannot be read or is malformed
+     */
+    private static <T> T read(Path file, Reader<T> reader) {
         try {
-            return Json.mapper().readTree(file.toFile());
+            return reader.read(file);
         } catch (IOException e) {
             throw new LplException(file + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private static JsonNode readJson(Path file) {
+        return read(file, f -> Json.mapper().readTree(f.toFile()));
     }
 
     private static GanRun build(RunFactory factory, ConfigLoader loader, RunConfig config, String name, Path path,
@@ -335,7 +360,7 @@ public final class GanRun implements AutoCloseable {
             files.put(RunDirectory.RESOLVED_CONF, "# lpl resolved configuration of GAN run " + name
                     + System.lineSeparator() + "# repeat with: lpl gan train -c " + RunDirectory.RESOLVED_CONF
                     + " --out NEW_DIR" + System.lineSeparator() + config.render());
-            files.put(RunDirectory.MANIFEST, Json.pretty(manifestContent()));
+            files.put(RunDirectory.MANIFEST, RunFiles.manifestText(manifest()));
             directory.publish(files);
         }
         int batches = loader.batchesPerEpoch();
@@ -353,8 +378,8 @@ public final class GanRun implements AutoCloseable {
                 GanStep.Result r = step.run(hostBatch, stepSeed);
                 if (!r.finite()) {
                     Optional<Path> good = latestCheckpoint();
-                    writeSummary("failed", Map.of("reason", "non-finite loss at epoch " + (epoch + 1) + ", batch "
-                            + batch));
+                    writeSummary(RunStatus.FAILED, null, null, "non-finite loss at epoch " + (epoch + 1) + ", batch "
+                            + batch);
                     throw new LplException("the " + (Float.isFinite(r.discriminatorLoss()) ? "generator" : "discriminator")
                             + " loss became " + (Float.isFinite(r.discriminatorLoss()) ? r.generatorLoss()
                             : r.discriminatorLoss()) + " at epoch " + (epoch + 1) + ", batch " + batch
@@ -374,19 +399,19 @@ public final class GanRun implements AutoCloseable {
                 }
                 if (batch + 1 < limit && stopRequested.getAsBoolean()) {
                     stopCheckpoint = writeCheckpoint(epoch, batch + 1, sums);
-                    writeSummary("stopped", Map.of("stopped_at", Map.of("epoch", epoch + 1, "batch", batch + 1),
-                            "checkpoint", directory.path().relativize(stopCheckpoint).toString()));
+                    writeSummary(RunStatus.STOPPED, new Summary.StoppedAt(epoch + 1, batch + 1),
+                            directory.path().relativize(stopCheckpoint).toString(), null);
                     return Status.STOPPED;
                 }
             }
-            Map<String, Object> line = metricsLine(epoch, sums, (System.nanoTime() - epochStart) / 1e9);
+            GanMetricsLine line = metricsLine(epoch, sums, (System.nanoTime() - epochStart) / 1e9);
             CrashInjector.reached(CrashPoint.EPOCH_EVALUATED);
             history.add(line);
             writeCheckpoint(epoch + 1, 0, new double[SUMS.length]);
             writeGrid(epoch + 1);
-            directory.appendLine(RunDirectory.METRICS, Json.line(line));
+            directory.appendLine(RunDirectory.METRICS, RunFiles.ganMetricsLineText(line));
             CrashInjector.reached(CrashPoint.METRICS_APPENDED);
-            writeSummary(epoch + 1 == epochs ? "completed" : "running", Map.of());
+            writeSummary(epoch + 1 == epochs ? RunStatus.COMPLETED : RunStatus.RUNNING, null, null, null);
             CrashInjector.reached(CrashPoint.SUMMARY_WRITTEN);
             if (out != null) {
                 out.println(describe(line));
@@ -394,7 +419,7 @@ public final class GanRun implements AutoCloseable {
             }
         }
         if (startEpoch >= epochs) {
-            writeSummary("completed", Map.of());
+            writeSummary(RunStatus.COMPLETED, null, null, null);
         }
         return Status.COMPLETED;
     }
@@ -405,41 +430,29 @@ public final class GanRun implements AutoCloseable {
      * @param line a metrics line
      * @return the text
      */
-    public static String describe(Map<String, Object> line) {
+    public static String describe(GanMetricsLine line) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %s/%s  d_loss %.4f  g_loss %.4f  "
-                + "D real %.3f  D fake %.3f", line.get("epoch"), line.get("epochs"), line.get("d_loss"),
-                line.get("g_loss"), line.get("d_real_accuracy"), line.get("d_fake_accuracy")));
-        if (line.get("d_class_accuracy") != null) {
-            s.append(String.format(Locale.ROOT, "  D class %.3f", line.get("d_class_accuracy")));
+                + "D real %.3f  D fake %.3f", line.epoch(), line.epochs(), line.dLoss(), line.gLoss(),
+                line.dRealAccuracy(), line.dFakeAccuracy()));
+        if (line.dClassAccuracy() != null && !line.dClassAccuracy().isNaN()) {
+            s.append(String.format(Locale.ROOT, "  D class %.3f", line.dClassAccuracy()));
         }
-        if (line.get("gan_test_balanced_accuracy") != null) {
-            s.append(String.format(Locale.ROOT, "  GAN-test %.4f", line.get("gan_test_balanced_accuracy")));
+        if (line.ganTested()) {
+            s.append(String.format(Locale.ROOT, "  GAN-test %.4f", line.ganTestBalancedAccuracy()));
         }
-        return s.append(String.format(Locale.ROOT, "  (%.0f s)", line.get("epoch_seconds"))).toString();
+        return s.append(String.format(Locale.ROOT, "  (%.0f s)", line.epochSeconds())).toString();
     }
 
-    private Map<String, Object> metricsLine(int epoch, double[] sums, double seconds) {
+    private GanMetricsLine metricsLine(int epoch, double[] sums, double seconds) {
         double n = Math.max(1, sums[6]);
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("epoch", epoch + 1);
-        line.put("epochs", epochs);
-        line.put("d_loss", sums[0] / n);
-        line.put("g_loss", sums[1] / n);
-        line.put("d_real_accuracy", sums[2] / n);
-        line.put("d_fake_accuracy", sums[3] / n);
-        line.put("d_class_accuracy", model.spec().variant().classHead() ? sums[4] / n : null);
-        if (model.spec().variant().codes() > 0) {
-            line.put("info_loss", sums[5] / n);
-        }
         GanTest.Result test = evaluator == null ? null : GanTest.evaluate(model, evaluator, testPerClass,
                 Seeds.derive(seed, "gan-test"));
-        line.put("gan_test_balanced_accuracy", test == null ? null : test.balancedAccuracy());
-        line.put("gan_test_per_class_accuracy", test == null ? null : test.perClassAccuracy());
-        line.put("samples", (long) sums[6]);
-        line.put("steps", (long) sums[7]);
-        line.put("step_seconds", sums[8]);
-        line.put("epoch_seconds", seconds);
-        return line;
+        return new GanMetricsLine(epoch + 1, epochs, sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n,
+                model.spec().variant().classHead() ? sums[4] / n : null,
+                model.spec().variant().codes() > 0 ? sums[5] / n : null,
+                test == null ? null : test.balancedAccuracy(),
+                test == null ? null : MetricsLine.list(test.perClassAccuracy()),
+                (long) sums[6], (long) sums[7], sums[8], seconds, null);
     }
 
     private Optional<Path> latestCheckpoint() {
@@ -485,7 +498,7 @@ public final class GanRun implements AutoCloseable {
                 partial.put(SUMS[k], sums[k]);
             }
             state.put("partial_epoch", partial);
-            state.put("history", history);
+            state.put("history", history.stream().map(RunFiles::tree).toList());
             Files.writeString(temp.resolve(STATE), Json.pretty(state), StandardCharsets.UTF_8);
             CrashInjector.reached(CrashPoint.CHECKPOINT_TEMP_COMPLETE);
             if (Files.exists(target)) {
@@ -548,9 +561,8 @@ public final class GanRun implements AutoCloseable {
             startSums[k] = state.path("partial_epoch").path(SUMS[k]).asDouble(0);
         }
         history.clear();
-        history.addAll(Json.mapper().convertValue(state.get("history"),
-                new TypeReference<List<Map<String, Object>>>() {}));
-        List<String> lines = history.stream().map(Json::line).toList();
+        state.path("history").forEach(line -> history.add(RunFiles.fromTree(line, GanMetricsLine.class)));
+        List<String> lines = history.stream().map(RunFiles::ganMetricsLineText).toList();
         directory.writeLines(RunDirectory.METRICS, lines);
         if (startBatch == 0 && startEpoch > 0
                 && !Files.exists(directory.path().resolve(SAMPLES).resolve(gridName(startEpoch)))) {
@@ -583,68 +595,49 @@ public final class GanRun implements AutoCloseable {
                 gridColumns, file);
     }
 
-    private Map<String, Object> manifestContent() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", KIND);
-        m.put("run", name);
-        m.put("created", Instant.now().toString());
-        Map<String, Object> versions = new LinkedHashMap<>();
-        versions.put("lpl", Provenance.lplVersion());
-        versions.put("djl", Engine.getDjlVersion());
-        versions.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
-        versions.put("java", System.getProperty("java.version"));
-        m.put("versions", versions);
-        m.put("git_commit", Provenance.gitCommit(Path.of("")).orElse(null));
-        m.put("host", Provenance.host());
-        m.put("device", model.device().toString());
-        m.put("seeds", Map.of("root", seed, "gan-init", Seeds.derive(seed, "gan-init"), "gan-loader",
-                Seeds.derive(seed, "gan-loader")));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("name", dataset.name());
-        data.put("identity", dataset.identity());
-        data.put("classes", dataset.classNames());
-        data.put("train_size", dataset.train().size());
-        data.put("train_class_counts", dataset.train().classCounts(dataset.numClasses()));
-        data.put("image_shape", List.of(dataset.train().channels(), dataset.train().height(),
-                dataset.train().width()));
-        data.put("mean", dataset.mean());
-        data.put("std", dataset.std());
-        m.put("dataset", data);
+    private Manifest manifest() {
+        Manifest.Versions versions = new Manifest.Versions(Provenance.lplVersion(), Engine.getDjlVersion(),
+                Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
+                System.getProperty("java.version"), null);
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        seeds.put("root", seed);
+        seeds.put("gan-init", Seeds.derive(seed, "gan-init"));
+        seeds.put("gan-loader", Seeds.derive(seed, "gan-loader"));
+        ImageSet train = dataset.train();
+        Manifest.Dataset data = new Manifest.Dataset(dataset.name(), dataset.identity(), dataset.classNames(),
+                train.size(), null, Arrays.stream(train.classCounts(dataset.numClasses())).boxed().toList(), null,
+                null, List.of(train.channels(), train.height(), train.width()), floats(dataset.mean()),
+                floats(dataset.std()));
         GanSpec spec = model.spec();
-        Map<String, Object> gan = new LinkedHashMap<>();
-        gan.put("type", spec.variant().configName());
-        gan.put("noise", spec.noise());
-        gan.put("codes", spec.variant().codes());
-        gan.put("width", spec.base());
-        gan.put("generator_parameters", GanNetworks.trainableParameters(model.generator()));
-        gan.put("discriminator_parameters", GanNetworks.trainableParameters(model.discriminator()));
-        m.put("gan", gan);
-        if (evaluatorRun != null) {
-            m.put("evaluator", Map.of("run", evaluatorRun.toAbsolutePath().normalize().toString(),
-                    "model", evaluator.description().model(), "method", evaluator.description().method()));
-        }
-        m.put("config_sources", config.sources());
-        m.put("config", config.config().root().unwrapped());
-        return m;
+        Manifest.Gan gan = new Manifest.Gan(spec.variant().configName(), spec.noise(), spec.variant().codes(),
+                spec.base(), GanNetworks.trainableParameters(model.generator()),
+                GanNetworks.trainableParameters(model.discriminator()));
+        Manifest.Evaluator scorer = evaluatorRun == null ? null : new Manifest.Evaluator(
+                evaluatorRun.toAbsolutePath().normalize().toString(), evaluator.description().model(),
+                evaluator.description().method());
+        return new Manifest(KIND, name, Instant.now().toString(), versions,
+                Provenance.gitCommit(Path.of("")).orElse(null), Provenance.host(), model.device().toString(), seeds,
+                data, null, null, null, gan, scorer, config.sources(),
+                RunFiles.tree(config.config().root().unwrapped()), null);
     }
 
-    private void writeSummary(String status, Map<String, Object> extra) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("run", name);
-        s.put("kind", KIND);
-        s.put("status", status);
-        s.putAll(extra);
-        s.put("gan", model.spec().variant().configName());
-        s.put("dataset", dataset.name());
-        s.put("epochs_completed", history.size());
-        s.put("epochs", epochs);
-        if (!history.isEmpty()) {
-            s.put("final", history.get(history.size() - 1));
-            s.put("samples", SAMPLES + "/" + gridName(history.size()));
-            s.put("generator", Checkpoints.DIRECTORY + "/" + String.format("epoch-%04d", history.size()) + "/"
-                    + GanModel.GENERATOR_FILE);
+    private static List<Float> floats(float[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (float v : values) {
+            list.add(v);
         }
-        directory.write(RunDirectory.SUMMARY, Json.pretty(s));
+        return list;
+    }
+
+    private void writeSummary(RunStatus status, Summary.StoppedAt stoppedAt, String checkpoint, String reason) {
+        int completed = history.size();
+        boolean any = completed > 0;
+        GanSummary summary = new GanSummary(name, KIND, status, stoppedAt, checkpoint, reason,
+                model.spec().variant().configName(), dataset.name(), completed, epochs,
+                any ? history.get(completed - 1) : null, any ? SAMPLES + "/" + gridName(completed) : null,
+                any ? Checkpoints.DIRECTORY + "/" + String.format("epoch-%04d", completed) + "/"
+                        + GanModel.GENERATOR_FILE : null);
+        directory.write(RunDirectory.SUMMARY, RunFiles.ganSummaryText(summary));
     }
 
     @Override

@@ -6,15 +6,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.api.LplException;
 import dev.lpl.api.Seeds;
 import dev.lpl.api.Settings;
 import dev.lpl.api.data.ImageDataset;
 import com.typesafe.config.ConfigFactory;
 import dev.lpl.core.config.TypesafeSettings;
-import dev.lpl.core.run.Json;
 import dev.lpl.core.run.RunDirectory;
+import dev.lpl.core.rundir.GanSummary;
+import dev.lpl.core.rundir.Manifest;
+import dev.lpl.core.rundir.RunFiles;
+import dev.lpl.core.rundir.RunStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,7 +24,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,10 +90,10 @@ public final class GeneratedShare implements AutoCloseable {
         } catch (LplException e) {
             throw generated.invalid("run", e.getMessage());
         }
-        JsonNode summary = readJson(run.resolve(RunDirectory.SUMMARY));
-        if (summary == null || !"completed".equals(summary.path("status").asText())) {
-            throw generated.invalid("run", run + " has not completed (status " + (summary == null ? "unknown"
-                    : summary.path("status").asText()) + "); finish it with lpl gan train --resume " + run);
+        GanSummary summary = readSummary(run);
+        if (summary == null || summary.status() != RunStatus.COMPLETED) {
+            throw generated.invalid("run", run + " has not completed (status " + (summary == null ? RunStatus.UNKNOWN
+                    : summary.status()) + "); finish it with lpl gan train --resume " + run);
         }
         return k;
     }
@@ -114,12 +115,10 @@ public final class GeneratedShare implements AutoCloseable {
             return null;
         }
         Path run = generated.getPath("run");
-        JsonNode manifest = GanRun.manifest(run);
-        JsonNode data = manifest.path("dataset");
-        List<String> classes = new ArrayList<>();
-        data.path("classes").forEach(n -> classes.add(n.asText()));
-        List<Integer> shape = new ArrayList<>();
-        data.path("image_shape").forEach(n -> shape.add(n.asInt()));
+        Manifest manifest = GanRun.manifest(run);
+        Manifest.Dataset data = manifest.dataset();
+        List<String> classes = data == null || data.classes() == null ? List.of() : data.classes();
+        List<Integer> shape = data == null || data.imageShape() == null ? List.of() : data.imageShape();
         var train = dataset.train();
         List<Integer> ours = List.of(train.channels(), train.height(), train.width());
         if (!shape.equals(ours)) {
@@ -138,7 +137,8 @@ public final class GeneratedShare implements AutoCloseable {
         Settings gan = new TypesafeSettings(ConfigFactory.parseFile(run.resolve(RunDirectory.RESOLVED_CONF).toFile())
                 .resolve().getConfig("gan"), "gan");
         GanSpec spec = GanRun.spec(gan, train, dataset.numClasses());
-        int epochs = readJson(run.resolve(RunDirectory.SUMMARY)).path("epochs_completed").asInt();
+        GanSummary finished = readSummary(run);
+        int epochs = finished == null || finished.epochsCompleted() == null ? 0 : finished.epochsCompleted();
         Path checkpoint = run.resolve("checkpoints").resolve(String.format("epoch-%04d", epochs));
         Path file = checkpoint.resolve(GanModel.GENERATOR_FILE);
         NDManager sub = manager.newSubManager();
@@ -178,8 +178,8 @@ public final class GeneratedShare implements AutoCloseable {
         }
         Map<String, Object> identity = new LinkedHashMap<>();
         identity.put("run", run.toAbsolutePath().normalize().toString());
-        identity.put("name", manifest.path("run").asText());
-        identity.put("gan", manifest.path("gan").path("type").asText());
+        identity.put("name", manifest.run() == null ? "" : manifest.run());
+        identity.put("gan", manifest.gan() == null || manifest.gan().type() == null ? "" : manifest.gan().type());
         identity.put("checkpoint", run.relativize(checkpoint).toString());
         identity.put("generator_sha256", sha256(file));
         identity.put("fraction", generated.getDouble("fraction", 0, 1));
@@ -234,12 +234,14 @@ public final class GeneratedShare implements AutoCloseable {
         return Latents.drawWithLabels(model.spec(), count, labelWeights, seed).labels();
     }
 
-    private static JsonNode readJson(Path file) {
+    /** Reads a GAN run's summary; null when it has none. */
+    private static GanSummary readSummary(Path run) {
+        Path file = run.resolve(RunDirectory.SUMMARY);
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try {
-            return Json.mapper().readTree(file.toFile());
+            return RunFiles.readGanSummary(run);
         } catch (IOException e) {
             throw new LplException(file + " cannot be read: " + e.getMessage(), e);
         }

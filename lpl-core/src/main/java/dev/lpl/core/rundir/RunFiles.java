@@ -1,5 +1,6 @@
 package dev.lpl.core.rundir;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * The JSON files of a run directory: their names, and the one place they are turned into records
- * ({@link Manifest}, {@link MetricsLine}, {@link Summary}) and back. JSON names are the records'
+ * ({@link Manifest}; {@link MetricsLine} and {@link Summary} for classifier runs, {@link
+ * GanMetricsLine} and {@link GanSummary} for GAN runs) and back. JSON names are the records'
  * component names in snake case (unless annotated), non-finite numbers are {@code null} ({@link
  * NonFinite}), fields a reader does not know are ignored (a newer lpl's), and whole files are
  * indented as {@code Json.pretty} indents them, so that the files read as before the schema existed.
@@ -47,8 +49,23 @@ public final class RunFiles {
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .build();
     private static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
+    /** As {@link #PRETTY}, for GAN manifests: they leave out the dataset's null {@code validation}. */
+    private static final ObjectWriter GAN_MANIFEST = MAPPER.copy()
+            .addMixIn(Manifest.Dataset.class, WithoutValidation.class)
+            .writerWithDefaultPrettyPrinter();
 
     private RunFiles() {}
+
+    /**
+     * A mix-in that writes {@link Manifest.Dataset#validation} only when it is not null: GAN runs
+     * have no validation set and never wrote the field, while a classifier manifest writes {@code
+     * "validation": null} explicitly (the record's own annotation).
+     */
+    private abstract static class WithoutValidation {
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        abstract Map<String, Object> validation();
+    }
 
     /**
      * A run directory's file that is not what its schema says: not JSON, not an object, or a field
@@ -101,12 +118,21 @@ public final class RunFiles {
     }
 
     /**
-     * Returns a manifest as {@code manifest.json} holds it.
+     * Returns a manifest as {@code manifest.json} holds it. A GAN manifest ({@link Manifest#isGan})
+     * leaves out its dataset's {@code validation} when null, as GAN runs always did; a classifier
+     * manifest writes it as {@code null}.
      *
      * @param manifest the manifest
      * @return indented JSON ending with a line break
      */
     public static String manifestText(Manifest manifest) {
+        if (manifest.isGan()) {
+            try {
+                return GAN_MANIFEST.writeValueAsString(manifest) + System.lineSeparator();
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return pretty(manifest);
     }
 
@@ -127,8 +153,32 @@ public final class RunFiles {
      * @return one line of JSON, without its line break
      */
     public static String metricsLineText(MetricsLine line) {
+        return compact(line);
+    }
+
+    /**
+     * Returns a GAN summary as a GAN run's {@code summary.json} holds it.
+     *
+     * @param summary the summary
+     * @return indented JSON ending with a line break
+     */
+    public static String ganSummaryText(GanSummary summary) {
+        return pretty(summary);
+    }
+
+    /**
+     * Returns a GAN metrics line as a GAN run's {@code metrics.jsonl} holds it.
+     *
+     * @param line the line
+     * @return one line of JSON, without its line break
+     */
+    public static String ganMetricsLineText(GanMetricsLine line) {
+        return compact(line);
+    }
+
+    private static String compact(Object value) {
         try {
-            return MAPPER.writeValueAsString(line);
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -192,7 +242,18 @@ public final class RunFiles {
      * @throws MalformedException if it is not one JSON object of the schema (file unknown)
      */
     public static MetricsLine parseMetricsLine(String text) throws MalformedException {
-        return parseLine(Path.of(METRICS), 0, text);
+        return parseLine(Path.of(METRICS), 0, text, MetricsLine.class);
+    }
+
+    /**
+     * Parses one line of a GAN run's {@code metrics.jsonl}.
+     *
+     * @param text the line
+     * @return the line's record
+     * @throws MalformedException if it is not one JSON object of the schema (file unknown)
+     */
+    public static GanMetricsLine parseGanMetricsLine(String text) throws MalformedException {
+        return parseLine(Path.of(METRICS), 0, text, GanMetricsLine.class);
     }
 
     /**
@@ -232,22 +293,52 @@ public final class RunFiles {
      * @throws IOException if it cannot be read
      */
     public static List<MetricsLine> readMetrics(Path directory) throws IOException {
+        return readLines(directory, MetricsLine.class);
+    }
+
+    /**
+     * Reads a GAN run directory's {@code summary.json}.
+     *
+     * @param directory the GAN run directory
+     * @return the summary
+     * @throws java.nio.file.NoSuchFileException if there is none (no epoch has finished)
+     * @throws MalformedException if it is not a JSON object of the schema
+     * @throws IOException if it cannot be read
+     */
+    public static GanSummary readGanSummary(Path directory) throws IOException {
+        return readObject(directory.resolve(SUMMARY), GanSummary.class);
+    }
+
+    /**
+     * Reads a GAN run directory's {@code metrics.jsonl}; blank lines are skipped.
+     *
+     * @param directory the GAN run directory
+     * @return its lines, in order
+     * @throws java.nio.file.NoSuchFileException if there is none
+     * @throws MalformedException naming the line, if a line is not one JSON object of the schema
+     * @throws IOException if it cannot be read
+     */
+    public static List<GanMetricsLine> readGanMetrics(Path directory) throws IOException {
+        return readLines(directory, GanMetricsLine.class);
+    }
+
+    private static <T> List<T> readLines(Path directory, Class<T> type) throws IOException {
         Path file = directory.resolve(METRICS);
-        List<MetricsLine> lines = new ArrayList<>();
+        List<T> lines = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String text;
             int number = 0;
             while ((text = reader.readLine()) != null) {
                 number++;
                 if (!text.isBlank()) {
-                    lines.add(parseLine(file, number, text));
+                    lines.add(parseLine(file, number, text, type));
                 }
             }
         }
         return lines;
     }
 
-    private static MetricsLine parseLine(Path file, int number, String text) throws MalformedException {
+    private static <T> T parseLine(Path file, int number, String text, Class<T> type) throws MalformedException {
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
@@ -257,7 +348,7 @@ public final class RunFiles {
         if (node == null || !node.isObject()) {
             throw new MalformedException(file, number, "expected one object per line", null);
         }
-        return convert(file, number, node, MetricsLine.class);
+        return convert(file, number, node, type);
     }
 
     private static <T> T readObject(Path file, Class<T> type) throws IOException {

@@ -1,11 +1,10 @@
 package dev.lpl.runner.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lpl.api.LplException;
 import dev.lpl.core.gan.GanRun;
-import dev.lpl.core.run.Json;
 import dev.lpl.core.run.Provenance;
 import dev.lpl.core.run.RunDirectory;
+import dev.lpl.core.rundir.GanMetricsLine;
 import dev.lpl.core.rundir.Manifest;
 import dev.lpl.core.rundir.RunFiles;
 import java.awt.Color;
@@ -18,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -67,14 +67,10 @@ public final class GanReport {
      * @return the report
      */
     public static ReportWriter.Report write(Path run, Path target) {
-        List<JsonNode> lines = new ArrayList<>();
+        List<GanMetricsLine> lines = new ArrayList<>();
         try {
             if (Files.isRegularFile(run.resolve(RunDirectory.METRICS))) {
-                for (String line : Files.readAllLines(run.resolve(RunDirectory.METRICS))) {
-                    if (!line.isBlank()) {
-                        lines.add(Json.mapper().readTree(line));
-                    }
-                }
+                lines.addAll(RunFiles.readGanMetrics(run));
             }
             Manifest manifest = RunFiles.readManifest(run);
             Manifest.Dataset data = manifest.dataset();
@@ -106,10 +102,10 @@ public final class GanReport {
                     .append(text(gan.generatorParameters())).append(" parameters, D: ")
                     .append(text(gan.discriminatorParameters())).append(".</p>\n");
             XYChart ganTest = chart("GAN-test: evaluator accuracy on generated images", "accuracy (%)");
-            boolean any = series(ganTest, "balanced", lines, l -> l.path("gan_test_balanced_accuracy"), Color.BLACK);
+            boolean any = series(ganTest, "balanced", lines, GanMetricsLine::ganTestBalancedAccuracy, Color.BLACK);
             for (int c = 0; c < classes.size() && any; c++) {
                 int k = c;
-                series(ganTest, classes.get(c), lines, l -> l.path("gan_test_per_class_accuracy").path(k),
+                series(ganTest, classes.get(c), lines, l -> element(l.ganTestPerClassAccuracy(), k),
                         Charts.SERIES.get(c % Charts.SERIES.size()));
             }
             if (any) {
@@ -125,11 +121,11 @@ public final class GanReport {
                 html.append("<p>No GAN-test figure: the run has no evaluator classifier (gan.evaluator.run).</p>\n");
             }
             XYChart losses = chart("Losses and D's accuracies", "value");
-            boolean drawn = series(losses, "d_loss", lines, l -> l.path("d_loss"), Charts.BLUE);
-            series(losses, "g_loss", lines, l -> l.path("g_loss"), Charts.ORANGE);
-            series(losses, "D real acc", lines, l -> l.path("d_real_accuracy"), Charts.GREEN);
-            series(losses, "D fake acc", lines, l -> l.path("d_fake_accuracy"), Charts.RED);
-            series(losses, "D class acc (real)", lines, l -> l.path("d_class_accuracy"), Charts.PURPLE);
+            boolean drawn = series(losses, "d_loss", lines, GanMetricsLine::dLoss, Charts.BLUE);
+            series(losses, "g_loss", lines, GanMetricsLine::gLoss, Charts.ORANGE);
+            series(losses, "D real acc", lines, GanMetricsLine::dRealAccuracy, Charts.GREEN);
+            series(losses, "D fake acc", lines, GanMetricsLine::dFakeAccuracy, Charts.RED);
+            series(losses, "D class acc (real)", lines, GanMetricsLine::dClassAccuracy, Charts.PURPLE);
             if (drawn) {
                 ChartFiles.write(losses, target, "losses");
                 plots.add("losses.png");
@@ -189,16 +185,25 @@ public final class GanReport {
         return value == null ? "" : value.toString();
     }
 
-    private static boolean series(XYChart chart, String name, List<JsonNode> lines,
-            java.util.function.Function<JsonNode, JsonNode> value, Color color) {
+    /** An element of a list of figures; null when the list is absent or too short. */
+    private static Double element(List<Double> values, int index) {
+        return values == null || index >= values.size() ? null : values.get(index);
+    }
+
+    /**
+     * Adds one figure's series: every line's epoch and figure, skipping lines where it is absent or
+     * not finite.
+     */
+    private static boolean series(XYChart chart, String name, List<GanMetricsLine> lines,
+            Function<GanMetricsLine, Double> value, Color color) {
         List<Integer> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         boolean percent = chart.getYAxisTitle().startsWith("accuracy");
-        for (JsonNode line : lines) {
-            JsonNode v = value.apply(line);
-            if (v.isNumber() && Double.isFinite(v.asDouble())) {
-                x.add(line.path("epoch").asInt());
-                y.add(percent ? 100 * v.asDouble() : v.asDouble());
+        for (GanMetricsLine line : lines) {
+            Double v = value.apply(line);
+            if (v != null && Double.isFinite(v)) {
+                x.add(line.epoch() == null ? 0 : line.epoch());
+                y.add(percent ? 100 * v : v);
             }
         }
         if (x.isEmpty()) {
