@@ -191,10 +191,11 @@ public final class StepBenchmark {
             long[] counts = new LongTail(LongTail.Profile.EXPONENTIAL, 100).targetCounts(options.numClasses(), 5000);
             HostBatch batch = batch(options, counts);
             Shape imageShape = new Shape(options.channels(), options.height(), options.width());
+            CpuFeatures cpu = CpuFeatures.detect();
             for (int i = 0; i < methods.size(); i++) {
                 Settings root = configs.get(i);
-                Precision precision = Precision.parse(root.getString("training.precision"));
-                precision.checkSupported(device, CpuFeatures.detect());
+                Precision precision = Precision.of(root.getSettings("training"));
+                precision.checkSupported(device, cpu);
                 session.seed(Seeds.derive(options.seed(), "init"));
                 NDManager manager = engine.newBaseManager(device);
                 ClassifierBlock block = runs.model(root, options.channels(), options.height(), options.width(),
@@ -203,8 +204,7 @@ public final class StepBenchmark {
                 MetaBatches meta = objective.perturbation() instanceof MetaReweighting r ? metaBatches(options, r) : null;
                 TrainingStep step = new TrainingStep(block, manager, new ParameterStore(manager, false), device,
                         objective, runs.weightOptimizer(root), counts,
-                        new ImageFormat(imageShape, root.getBoolean("training.channels-last")), precision, EPOCHS, meta,
-                        null);
+                        ImageFormat.of(root.getSettings("training"), imageShape), precision, EPOCHS, meta, null);
                 subjects.add(new Subject(methods.get(i), manager, step, objective));
             }
             for (Subject subject : subjects) {

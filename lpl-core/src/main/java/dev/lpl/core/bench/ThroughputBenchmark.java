@@ -121,9 +121,9 @@ public final class ThroughputBenchmark {
         Engine engine = session.engine();
         Device device = session.device();
         session.seed(Seeds.derive(options.seed(), "init"));
-        ImageFormat format = new ImageFormat(new Shape(options.channels(), options.height(), options.width()),
-                root.getBoolean("training.channels-last"));
-        Precision precision = Precision.parse(root.getString("training.precision"));
+        ImageFormat format = ImageFormat.of(root.getSettings("training"),
+                new Shape(options.channels(), options.height(), options.width()));
+        Precision precision = Precision.of(root.getSettings("training"));
         precision.checkSupported(device, CpuFeatures.detect());
         float[] images = new float[options.batch() * (int) format.shape().size()];
         SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), "bench-eval"));

@@ -348,7 +348,7 @@ public final class RunFactory {
             int epochs = training.getInt("epochs", 1, 1_000_000);
             TrainingEngine.FineTune fineTune = fineTune(training, epochs);
             boolean channelsLast = training.getBoolean("channels-last");
-            Precision precision = Precision.parse(training.getChoice("precision", List.of("fp32", "bf16")));
+            Precision precision = Precision.of(training);
             if (precision != Precision.FP32 && objective.perturbation() instanceof MetaReweighting) {
                 throw new LplException("training.precision = " + precision.settingValue() + " is not supported with "
                         + methodName + " (its look-ahead runs in fp32 only); use training.precision = fp32");

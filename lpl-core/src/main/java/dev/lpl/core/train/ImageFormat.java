@@ -3,6 +3,7 @@ package dev.lpl.core.train;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.types.Shape;
+import dev.lpl.api.Settings;
 
 /**
  * How a batch of images enters the network: the C×H×W shape of one image and the memory layout of
@@ -33,6 +34,17 @@ public record ImageFormat(Shape shape, boolean channelsLast) {
         if (shape.dimension() != 3 || shape.size() < 1) {
             throw new IllegalArgumentException("an image is C×H×W with positive sizes, got " + shape);
         }
+    }
+
+    /**
+     * Returns the format a run's {@code training} block asks for ({@code channels-last}).
+     *
+     * @param training the {@code training} block
+     * @param shape C×H×W
+     * @return the format
+     */
+    public static ImageFormat of(Settings training, Shape shape) {
+        return new ImageFormat(shape, training.getBoolean("channels-last"));
     }
 
     /**

@@ -5,12 +5,14 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.lpl.api.LplException;
+import dev.lpl.api.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,6 +51,21 @@ public enum Precision {
     /** The loaded module; the model is held too, since closing or collecting it releases the module. */
     private static volatile PtSymbolBlock casts;
     private static Model castsModel;
+    /** The arrays that name the module's methods in a call (their values are never read). */
+    private static NDArray toBf16;
+    private static NDArray toF32;
+    /** Threads on which the engine's graph optimiser is already off (a per-thread engine setting). */
+    private static final ThreadLocal<Boolean> OPTIMISER_OFF = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Reads {@code precision} of the {@code training} block.
+     *
+     * @param training the {@code training} block
+     * @return the precision
+     */
+    public static Precision of(Settings training) {
+        return parse(training.getChoice("precision", List.of("fp32", "bf16")));
+    }
 
     /**
      * Parses the setting.
@@ -121,13 +138,14 @@ public enum Precision {
 
     /** The casts' outputs belong to the input's manager; a step's and an evaluation's NDScope closes them. */
     private static NDArray cast(String method, NDArray x) {
-        NDArray marker = x.getManager().create(0f);
-        marker.setName("module_method:" + method);
-        // the engine's graph optimiser would drop autograd from the scripted casts (per thread)
-        JniUtils.setGraphExecutorOptimize(false);
-        NDArray out = IValueUtils.forward(casts(), new NDList(x, marker), true).singletonOrThrow();
-        marker.close();
-        return out;
+        PtSymbolBlock module = casts();
+        if (!OPTIMISER_OFF.get()) {
+            // the engine's graph optimiser would drop autograd from the scripted casts
+            JniUtils.setGraphExecutorOptimize(false);
+            OPTIMISER_OFF.set(true);
+        }
+        NDArray marker = "to_bf16".equals(method) ? toBf16 : toF32;
+        return IValueUtils.forward(module, new NDList(x, marker), true).singletonOrThrow();
     }
 
     private static PtSymbolBlock casts() {
@@ -154,6 +172,8 @@ public enum Precision {
                 Model model = Model.newInstance("casts");
                 model.load(dir, "casts");
                 castsModel = model;
+                toBf16 = marker(model.getNDManager(), "to_bf16");
+                toF32 = marker(model.getNDManager(), "to_f32");
                 return (PtSymbolBlock) model.getBlock();
             } finally {
                 Files.deleteIfExists(dir.resolve("casts.pt"));
@@ -162,6 +182,13 @@ public enum Precision {
         } catch (IOException | ai.djl.MalformedModelException e) {
             throw new UncheckedIOException(new IOException("cannot load lpl's bfloat16 casts: " + e.getMessage(), e));
         }
+    }
+
+    private static NDArray marker(NDManager manager, String method) {
+        NDArray marker = manager.create(0f);
+        NDScope.unregister(marker); // lives as long as the module, not the step that loaded it
+        marker.setName("module_method:" + method);
+        return marker;
     }
 
     /** Hands out bfloat16 copies of weights and biases, the float32 arrays of everything else. */
