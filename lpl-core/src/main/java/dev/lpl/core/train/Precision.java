@@ -1,6 +1,7 @@
 package dev.lpl.core.train;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -179,7 +180,7 @@ public enum Precision {
                 Files.deleteIfExists(dir.resolve("casts.pt"));
                 Files.deleteIfExists(dir);
             }
-        } catch (IOException | ai.djl.MalformedModelException e) {
+        } catch (IOException | MalformedModelException e) {
             throw new UncheckedIOException(new IOException("cannot load lpl's bfloat16 casts: " + e.getMessage(), e));
         }
     }
